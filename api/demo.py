@@ -1,0 +1,74 @@
+"""`intervox demo`: a simulated candidate interviews over a real WebRTC connection."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import tempfile
+
+import numpy as np
+
+from core.audio import SAMPLE_RATE, read_wav
+from media.webrtc.candidate import CandidatePeer
+
+from api.server import InterviewClient, running_server
+from api.settings import Settings
+
+ANSWERS = {
+    "beh-intro": (
+        "I have been a backend developer for four years. I built payment services in Python and "
+        "PostgreSQL, and I enjoy designing APIs because clear interfaces make teams faster. That's it."
+    ),
+}
+GENERIC_ANSWER = (
+    "I would start by measuring the problem with metrics and logs, then reproduce it with a test, "
+    "fix the cause, and add monitoring so it does not come back. That's all."
+)
+
+
+def speak(text: str, voice: str = "en-us") -> np.ndarray:
+    """The simulated candidate's voice: espeak-ng to a WAV, with a short lead-in of silence."""
+    with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+        subprocess.run(["espeak-ng", "-v", voice, "-w", wav.name, text], check=True)
+        pcm = read_wav(wav.name)
+    return np.concatenate([np.zeros(SAMPLE_RATE // 2, dtype=np.int16), pcm])
+
+
+async def run_demo(settings: Settings, minutes: int) -> None:
+    async with running_server(settings) as base_url:
+        client = InterviewClient(base_url)
+        interview = await client.create(role="Backend Engineer", level="middle", skills=["Python"],
+                                        duration_minutes=minutes, candidate_name="Alex")
+        iid, token = interview["id"], interview["join_token"]
+        print(f"interview {iid}: connecting over WebRTC")
+        peer = CandidatePeer()
+        await peer.connect(client.signal(iid, token))
+        await answer_until_end(peer)
+        transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()
+        for seg in transcript["segments"]:
+            print(f"[{seg['start']:6.1f}s] {seg['speaker']:>11}: {seg['text']}")
+        report = (await client.get(f"/api/v1/interviews/{iid}/report", token)).json()
+        print(f"\noverall {report['overall_score']}/100, {report['recommendation']}")
+        print(f"report: {base_url}/api/v1/interviews/{iid}/report?token={token} (while the demo runs)")
+        print(f"stored in {settings.database_url}")
+        await peer.close()
+        await client.aclose()
+
+
+async def answer_until_end(peer: CandidatePeer, timeout: float = 300) -> None:
+    """Answer every question or follow-up once the interviewer stops speaking."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    seen = 0
+    current = "beh-intro"
+    while loop.time() < deadline:
+        ev = await peer.wait_event("speaking", timeout=deadline - loop.time(), after=seen, state="stopped")
+        seen = peer.events.index(ev) + 1
+        if any(e["type"] == "interview_ended" or e["data"].get("phase") == "wrap_up" for e in peer.events):
+            await peer.wait_event("interview_ended", timeout=30)
+            return
+        questions = [e for e in peer.events if e["type"] == "question"]
+        if questions:
+            current = questions[-1]["data"].get("category", "") + questions[-1]["data"]["id"]
+        print(f"interviewer asked; candidate answers ({current})")
+        await peer.say(speak(ANSWERS.get("beh-intro") if len(questions) <= 1 else GENERIC_ANSWER))

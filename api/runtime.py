@@ -1,0 +1,103 @@
+"""What lives for the whole process: the store, the bus, the engines, the live interviews."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from core.errors import InterviewEnded
+from media.webrtc.transport import WebRtcTransport
+from orchestrator.interviewer import make_interviewer
+from orchestrator.session import InterviewSession, Reply
+from orchestrator.voice import VoiceAgent
+from store.bus import InProcessBus
+from store.db import make_session_factory
+from store.repository import InterviewRepository
+from stt.whisper import WhisperEngine
+from stt.worker import TranscriptionWorker
+from tts.synth import SpeechSynthesizer, make_synthesizer
+
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    """One per process; handed to routes through a dependency."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.repo = InterviewRepository(make_session_factory(settings.database_url))
+        self.bus = InProcessBus()
+        self.interviewer = make_interviewer(settings.interviewer)
+        self.stt: TranscriptionWorker | None = None
+        self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
+        self._sessions: dict[str, InterviewSession] = {}
+        self._agents: dict[str, tuple[VoiceAgent, asyncio.Task[None]]] = {}
+        self._session_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Load the models before the first candidate arrives."""
+        engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
+        self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
+        await self.tts.synthesize_async("Ready.")
+
+    async def stop(self) -> None:
+        for agent, task in list(self._agents.values()):
+            await agent.transport.close()
+            await asyncio.wait([task], timeout=5)
+        if self.stt is not None:
+            self.stt.close()
+
+    async def session(self, interview_id: str) -> InterviewSession:
+        """The live session of an interview (loaded from the store on first use)."""
+        async with self._session_lock:
+            if interview_id not in self._sessions:
+                self._sessions[interview_id] = await InterviewSession.load(
+                    interview_id, self.repo, self.bus, self.interviewer
+                )
+            return self._sessions[interview_id]
+
+    def agent(self, interview_id: str) -> VoiceAgent | None:
+        entry = self._agents.get(interview_id)
+        return entry[0] if entry and not entry[1].done() else None
+
+    async def connect_webrtc(self, interview_id: str, sdp: str, type_: str) -> str:
+        """Answer an offer; a newer connection replaces an older one (reconnect/resume)."""
+        session = await self.session(interview_id)
+        if session.finished:
+            raise InterviewEnded("this interview has already ended", {"status": session.status})
+        transport = WebRtcTransport(self.settings.webrtc.options())
+        answer = await transport.accept(sdp, type_)
+        await self._replace_agent(interview_id)
+        assert self.stt is not None, "runtime not started"
+        agent = VoiceAgent(session, transport, self.stt, self.tts, self.settings.turns.options())
+        task = asyncio.ensure_future(agent.run())
+        self._agents[interview_id] = (agent, task)
+        return answer.sdp
+
+    async def _replace_agent(self, interview_id: str) -> None:
+        old = self._agents.pop(interview_id, None)
+        if old is not None:
+            await old[0].transport.close()
+            await asyncio.wait([old[1]], timeout=5)
+
+    async def text_turn(self, interview_id: str, text: str) -> tuple[Reply, dict[str, Any] | None]:
+        """Chat mode: a typed message in, the interviewer's reply (and the report at the end) out."""
+        session = await self.session(interview_id)
+        async with session.lock:
+            if session.status == "scheduled":
+                reply = await session.start()
+            else:
+                reply = await session.answer(text)
+            now = session.elapsed()
+            await session.record("interviewer", reply.text, now, now, reply.question_id, kind=reply.kind)
+        report = await session.finish() if reply.ends_interview else None
+        return reply, report
+
+    async def end(self, interview_id: str) -> dict[str, Any]:
+        session = await self.session(interview_id)
+        report = await session.finish(reason="ended_by_request")
+        await self._replace_agent(interview_id)
+        return report

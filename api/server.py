@@ -1,0 +1,76 @@
+"""Running the app inside an existing event loop (demo, tests, benchmarks), and a
+small HTTP client for it."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+
+from api.app import create_app
+from api.settings import Settings
+from media.webrtc.candidate import Signal
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def running_server(settings: Settings) -> AsyncIterator[str]:
+    """Start uvicorn on a free loopback port; yield its base URL."""
+    port = free_port()
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.ensure_future(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # raises the start-up error
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+class InterviewClient:
+    """The candidate's and recruiter's HTTP calls, as a test or the demo makes them."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=30)
+
+    async def create(self, **body: Any) -> dict[str, Any]:
+        body.setdefault("role", "Backend Engineer")
+        response = await self.http.post("/api/v1/interviews", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def signal(self, interview_id: str, token: str) -> Signal:
+        async def post_offer(sdp: str) -> str:
+            response = await self.http.post(
+                f"/api/v1/interviews/{interview_id}/rtc/offer",
+                json={"sdp": sdp, "type": "offer"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            response.raise_for_status()
+            return str(response.json()["sdp"])
+
+        return post_offer
+
+    async def get(self, path: str, token: str) -> httpx.Response:
+        return await self.http.get(path, headers={"Authorization": f"Bearer {token}"})
+
+    async def post(self, path: str, token: str, json: Any = None) -> httpx.Response:
+        return await self.http.post(path, json=json, headers={"Authorization": f"Bearer {token}"})
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

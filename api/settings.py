@@ -1,0 +1,82 @@
+"""Settings from `INTERVOX_*` environment variables (nested with `__`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from media.webrtc.transport import WebRtcOptions
+from orchestrator.voice import VoiceOptions
+from stt.segmenter import VadOptions
+from stt.turns import TurnOptions
+from stt.whisper import SttOptions
+from tts.synth import TtsOptions
+
+
+class SttSettings(BaseModel):
+    model: str = "tiny.en"  # any faster-whisper name or a local model directory
+    compute_type: str = "int8"
+    cpu_threads: int = Field(2, ge=1, le=64)
+    beam_size: int = Field(1, ge=1, le=10)
+    workers: int = Field(1, ge=1, le=16)  # transcription threads shared by all sessions
+    max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
+
+    def options(self) -> SttOptions:
+        return SttOptions(self.model, self.compute_type, self.cpu_threads, self.beam_size)
+
+
+class TtsSettings(BaseModel):
+    engine: str = "pyttsx3"
+    voice: str = ""
+    rate_wpm: int = Field(175, ge=80, le=400)
+
+    def options(self) -> TtsOptions:
+        return TtsOptions(self.engine, self.voice, self.rate_wpm)
+
+
+class TurnSettings(BaseModel):
+    complete_silence_ms: int = Field(400, ge=100, le=5000)
+    short_answer_silence_ms: int = Field(900, ge=100, le=10000)
+    incomplete_silence_ms: int = Field(2500, ge=200, le=20000)
+    barge_in_min_speech_ms: int = Field(200, ge=60, le=3000)
+    vad_start_threshold: float = Field(0.5, gt=0, lt=1)
+    vad_stop_threshold: float = Field(0.35, gt=0, lt=1)
+    silence_prompt_s: float = Field(12.0, gt=0)
+    silence_skip_s: float = Field(30.0, gt=0)
+
+    def options(self) -> VoiceOptions:
+        return VoiceOptions(
+            turns=TurnOptions(
+                complete_silence_ms=self.complete_silence_ms,
+                short_answer_silence_ms=self.short_answer_silence_ms,
+                incomplete_silence_ms=self.incomplete_silence_ms,
+                barge_in_min_speech_ms=self.barge_in_min_speech_ms,
+            ),
+            vad=VadOptions(start_threshold=self.vad_start_threshold, stop_threshold=self.vad_stop_threshold),
+            silence_prompt_s=self.silence_prompt_s,
+            silence_skip_s=self.silence_skip_s,
+        )
+
+
+class WebRtcSettings(BaseModel):
+    jitter_prefetch: int = Field(4, ge=0, le=15)
+
+    def options(self) -> WebRtcOptions:
+        return WebRtcOptions(jitter_prefetch=self.jitter_prefetch)
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Defaults are the embedded set-up: nothing to install or run."""
+
+    model_config = SettingsConfigDict(env_prefix="INTERVOX_", env_nested_delimiter="__", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None  # base of join_url; defaults to the request's own URL
+    database_url: str = "sqlite:///./data/intervox.db"
+    interviewer: str = "rules"
+    log_level: str = "info"
+    stt: SttSettings = Field(default_factory=SttSettings)
+    tts: TtsSettings = Field(default_factory=TtsSettings)
+    turns: TurnSettings = Field(default_factory=TurnSettings)
+    webrtc: WebRtcSettings = Field(default_factory=WebRtcSettings)

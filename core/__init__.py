@@ -1,0 +1,1 @@
+"""Shared vocabulary: audio chunks and helpers, wire events, typed errors."""

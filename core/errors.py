@@ -1,0 +1,56 @@
+"""Typed errors. The API turns them into the error body of API.md; sessions into events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class IntervoxError(Exception):
+    """Base error with a stable code, an HTTP status and a retryable flag."""
+
+    code = "INTERNAL_ERROR"
+    status = 500
+    retryable = False
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class NotFound(IntervoxError):
+    code, status = "NOT_FOUND", 404
+
+
+class InterviewNotFound(NotFound):
+    code = "INTERVIEW_NOT_FOUND"
+
+
+class ReportNotReady(NotFound):
+    code = "REPORT_NOT_READY"
+
+
+class Unauthorized(IntervoxError):
+    code, status = "UNAUTHORIZED", 401
+
+
+class Forbidden(IntervoxError):
+    code, status = "FORBIDDEN", 403
+
+
+class InterviewEnded(IntervoxError):
+    code, status = "INTERVIEW_ENDED", 409
+
+
+class InvalidSdp(IntervoxError):
+    code, status = "INVALID_SDP", 400
+
+
+class InvalidInput(IntervoxError):
+    code, status = "INVALID_INPUT", 400
+
+
+class EngineBusy(IntervoxError):
+    """An inference queue is full; try again shortly."""
+
+    code, status, retryable = "ENGINE_BUSY", 503, True

@@ -1,0 +1,1 @@
+"""Transports: turning a candidate's connection into 16 kHz audio chunks and back."""

@@ -1,0 +1,77 @@
+"""aiortc tracks: the interviewer's paced outbound voice, and inbound conversion."""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import time
+from collections.abc import AsyncIterator, Callable
+
+import av
+import numpy as np
+from aiortc import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
+
+from core.audio import CHUNK_SAMPLES, SAMPLE_RATE, Rechunker
+
+TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
+SILENCE = np.zeros(CHUNK_SAMPLES, dtype=np.int16)
+
+
+class PacedAudioTrack(MediaStreamTrack):
+    """Sends one 20 ms frame per 20 ms of wall time, pulled from `next_pcm`.
+
+    aiortc's sender calls `recv` in a loop and the track sets the pace; we wait
+    for the frame's due time (a deadline, not a polling loop) and send silence
+    when there is nothing to say, so the RTP clock keeps running.
+    """
+
+    kind = "audio"
+
+    def __init__(self, next_pcm: Callable[[], np.ndarray | None]) -> None:
+        super().__init__()
+        self._next_pcm = next_pcm
+        self._pts = 0
+        self._start: float | None = None
+        self.on_sent: Callable[[np.ndarray, float], None] | None = None
+
+    async def recv(self) -> av.AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.monotonic()
+        delay = self._start + self._pts / SAMPLE_RATE - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        pcm = self._next_pcm()
+        pcm = SILENCE if pcm is None else pcm
+        if self.on_sent is not None:
+            self.on_sent(pcm, time.monotonic())
+        return pcm_to_frame(pcm, self._advance())
+
+    def _advance(self) -> int:
+        pts = self._pts
+        self._pts += CHUNK_SAMPLES
+        return pts
+
+
+def pcm_to_frame(pcm: np.ndarray, pts: int) -> av.AudioFrame:
+    frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate = SAMPLE_RATE
+    frame.pts = pts
+    frame.time_base = TIME_BASE
+    return frame
+
+
+async def read_audio_chunks(track: MediaStreamTrack) -> AsyncIterator[np.ndarray]:
+    """Decoded inbound frames (48 kHz Opus) as 16 kHz mono int16 20 ms chunks."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    rechunker = Rechunker()
+    while True:
+        try:
+            frame = await track.recv()
+        except MediaStreamError:
+            return
+        for out in resampler.resample(frame):
+            for chunk in rechunker.push(out.to_ndarray().reshape(-1)):
+                yield chunk

@@ -1,0 +1,135 @@
+"""One candidate over WebRTC: aiortc peer connection, non-trickle offer/answer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc.jitterbuffer import JitterBuffer
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcdatachannel import RTCDataChannel
+from pydantic import ValidationError
+
+from core.audio import AudioChunk
+from core.errors import InvalidSdp
+from core.events import ClientMessage, Event
+from media.transport import Transport
+from media.webrtc.tracks import PacedAudioTrack, read_audio_chunks
+
+log = logging.getLogger(__name__)
+EVENTS_LABEL = "events"
+
+
+@dataclass(frozen=True)
+class WebRtcOptions:
+    # aiortc's receiver waits for this many later packets before playing one
+    # (~20 ms each). Its stock value is 4; 1-2 suffice on loopback and a LAN.
+    jitter_prefetch: int = 4
+
+
+class WebRtcTransport(Transport):
+    """aiortc peer: inbound audio to chunks, outbound voice, `events` data channel."""
+
+    def __init__(self, options: WebRtcOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or WebRtcOptions()
+        self.pc = RTCPeerConnection()
+        self._channel: RTCDataChannel | None = None
+        self._pending_events: deque[str] = deque(maxlen=200)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.outbound = PacedAudioTrack(self.output.pop_frame)
+        self.video_track: MediaStreamTrack | None = None
+        self.pc.on("track", self._on_track)
+        self.pc.on("datachannel", self._on_datachannel)
+        self.pc.on("connectionstatechange", self._on_state)
+
+    async def accept(self, sdp: str, type_: str = "offer") -> RTCSessionDescription:
+        """Apply the candidate's offer and return the complete answer."""
+        if type_ != "offer" or "m=audio" not in sdp:
+            await self.close()
+            raise InvalidSdp("the offer must be an SDP offer with an audio track")
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=type_))
+            self.pc.addTrack(self.outbound)
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+        except Exception as exc:  # aiortc raises ValueError, KeyError, ... on bad SDP
+            await self.close()
+            raise InvalidSdp(f"could not use this offer: {exc}") from exc
+        return self.pc.localDescription
+
+    def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        if track.kind == "audio":
+            self._tune_jitter_buffer(track)
+            self._spawn(self._pump_audio(track))
+        elif track.kind == "video":
+            self.has_video = True
+            self.video_track = track
+            self._spawn(self._drain_video(track))
+
+    def _tune_jitter_buffer(self, track: MediaStreamTrack) -> None:
+        for transceiver in self.pc.getTransceivers():
+            if transceiver.receiver.track is track:
+                transceiver.receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(  # noqa: SLF001
+                    capacity=16, prefetch=self.options.jitter_prefetch
+                )
+
+    async def _pump_audio(self, track: MediaStreamTrack) -> None:
+        async for pcm in read_audio_chunks(track):
+            self._push_audio(AudioChunk(pcm, time.monotonic()))
+        self._end_audio()
+
+    async def _drain_video(self, track: MediaStreamTrack) -> None:
+        # Unread remote frames would queue up without limit inside aiortc.
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                await track.recv()
+
+    def _on_datachannel(self, channel: RTCDataChannel) -> None:
+        if channel.label != EVENTS_LABEL:
+            return
+        self._channel = channel
+        channel.on("message", self._on_message)
+        while self._pending_events:
+            channel.send(self._pending_events.popleft())
+
+    def _on_message(self, message: str | bytes) -> None:
+        try:
+            parsed = ClientMessage.model_validate(json.loads(message))
+        except (ValueError, ValidationError):
+            log.info("ignoring malformed data channel message")
+            return
+        if self.on_client_message is not None:
+            self.on_client_message(parsed)
+
+    async def _on_state(self) -> None:
+        state = self.pc.connectionState
+        if state == "connected":
+            self.connected.set()
+        elif state in ("failed", "closed"):
+            await self.close()
+
+    async def send_event(self, event: Event) -> None:
+        payload = event.to_json()
+        if self._channel is not None and self._channel.readyState == "open":
+            self._channel.send(payload)
+        else:
+            self._pending_events.append(payload)
+
+    async def close(self) -> None:
+        if self.closed.is_set():
+            return
+        self.closed.set()
+        self._end_audio()
+        self.outbound.stop()
+        await self.pc.close()

@@ -1,0 +1,1 @@
+"""The interview: plan, phases and turn-taking, the interviewer, scoring, reports."""

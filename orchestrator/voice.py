@@ -1,0 +1,286 @@
+"""The voice loop of one interview: candidate audio in, the interviewer's voice out.
+
+Follow one turn: `_on_chunk` feeds the VAD segmenter; at the first silent
+window Whisper starts on the utterance speculatively; when the silence has
+lasted as long as the end-of-turn policy asks for that transcript, the answer
+goes to the session, and the reply is synthesised sentence by sentence into
+the transport's output. Candidate speech while the interviewer talks stops
+playback (barge-in) and only the words played are recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+from core.audio import AudioChunk
+from core.errors import EngineBusy, InterviewEnded
+from core.events import ClientMessage, event
+from media.transport import Transport
+from orchestrator.playback import Playback
+from orchestrator.session import InterviewSession, Reply
+from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
+from stt.turns import TurnOptions, required_silence_ms
+from stt.whisper import Transcript
+from stt.worker import TranscriptionWorker
+from tts.synth import SpeechSynthesizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    turns: TurnOptions = field(default_factory=TurnOptions)
+    vad: VadOptions = field(default_factory=VadOptions)
+    silence_prompt_s: float = 12.0  # no answer at all: a gentle prompt
+    silence_skip_s: float = 30.0  # still nothing: move on
+    time_update_s: float = 30.0
+    close_delay_s: float = 1.0  # after the goodbye, before hanging up
+
+
+@dataclass
+class _Speculation:
+    samples: int
+    task: asyncio.Task[Transcript]
+
+
+class VoiceAgent:
+    """Runs one interview over one transport until either ends."""
+
+    def __init__(
+        self,
+        session: InterviewSession,
+        transport: Transport,
+        stt: TranscriptionWorker,
+        tts: SpeechSynthesizer,
+        options: VoiceOptions | None = None,
+    ) -> None:
+        self.session, self.transport, self.stt, self.tts = session, transport, stt, tts
+        self.options = options or VoiceOptions()
+        self.segmenter = SpeechSegmenter(self.options.vad)
+        self._spec: _Speculation | None = None
+        self._playback: Playback | None = None
+        self._speak_task: asyncio.Task[None] | None = None
+        self._turn_task: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._forwarder: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._listening_since: float | None = None
+        self._prompted = False
+        self.finished = asyncio.Event()
+        transport.output.on_first_frame = self._on_first_frame
+        transport.on_client_message = self._on_client_message
+
+    # -- lifecycle ----------------------------------------------------------
+    async def run(self) -> None:
+        self._forwarder = self._spawn(self._forward_events())
+        try:
+            async with self.session.lock:
+                reply = await self.session.start()
+            self._speak(reply)
+            self._ticker = self._spawn(self._tick())
+            async for chunk in self.transport.audio_chunks():
+                self._on_chunk(chunk)
+        except InterviewEnded:
+            await self.transport.send_event(event("error", code="INTERVIEW_ENDED", message="already ended"))
+        finally:
+            await self._stop()
+
+    async def _stop(self) -> None:
+        recording = self._interrupt()
+        if recording is not None:
+            await recording
+        await self._keep_partial_answer()
+        for task in (self._speak_task, self._turn_task, self._ticker, self._forwarder):
+            if task is not None and not task.done():
+                task.cancel()
+        await self.transport.close()
+        self.finished.set()
+
+    def _spawn(self, coro) -> asyncio.Task:  # type: ignore[no-untyped-def,type-arg]
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _forward_events(self) -> None:
+        async with self.session.bus.subscribe(self.session.id) as events:
+            await self.transport.send_event(event("connected", interview_id=self.session.id))
+            async for ev in events:
+                await self.transport.send_event(ev)
+
+    # -- listening ------------------------------------------------------------
+    def _on_chunk(self, chunk: AudioChunk) -> None:
+        for change in self.segmenter.push(chunk):
+            if change is SegmenterEvent.SPEECH_STARTED:
+                self._listening_since = None
+            elif change is SegmenterEvent.SPEECH_PAUSED:
+                self._speculate()
+            elif change is SegmenterEvent.SPEECH_RESUMED:
+                self._spec = None  # the answer goes on; that guess is stale
+        if not self.segmenter.in_utterance:
+            return
+        if self._playback is not None and self.segmenter.speech_ms >= self.options.turns.barge_in_min_speech_ms:
+            self._interrupt()
+        if not self.segmenter.speaking:
+            self._maybe_end_turn()
+
+    def _speculate(self) -> None:
+        audio = self.segmenter.audio()
+        self._spec = _Speculation(len(audio), asyncio.ensure_future(self.stt.transcribe(audio)))
+
+    def _maybe_end_turn(self) -> None:
+        spec = self._spec
+        if spec is None or not spec.task.done():
+            return
+        if spec.task.exception() is not None:
+            if not isinstance(spec.task.exception(), EngineBusy):
+                log.error("transcription failed", exc_info=spec.task.exception())
+            self._speculate()  # try again with what we have now
+            return
+        transcript = spec.task.result()
+        if transcript.empty:
+            if self.segmenter.silence_ms >= self.options.turns.complete_silence_ms:
+                self.segmenter.reset()  # noise or a cough: not an answer
+                self._spec = None
+                self._listening_since = time.monotonic()
+            return
+        if self.segmenter.silence_ms >= required_silence_ms(transcript.text, self.options.turns):
+            self._end_turn(transcript)
+
+    def _end_turn(self, transcript: Transcript) -> None:
+        seg = self.segmenter
+        start = self.session.elapsed(seg.started_at)
+        end = self.session.elapsed(seg.last_voice_at)
+        speech_end = seg.last_voice_at
+        words = [
+            {"word": w.text, "start": round(start + w.start, 3), "end": round(start + w.end, 3),
+             "probability": round(w.probability, 3)}
+            for w in transcript.words
+        ]
+        seg.reset()
+        self._spec = None
+        self._prompted = False
+        metrics = {"end_of_turn_ms": round((time.monotonic() - speech_end) * 1000),
+                   "stt_ms": round(transcript.compute_ms), "stt_fast_path": transcript.fast_path}
+        self._turn_task = self._spawn(self._respond(transcript.text, start, end, words, speech_end, metrics))
+
+    async def _respond(self, text: str, start: float, end: float, words: list[dict],
+                       speech_end: float, metrics: dict) -> None:
+        await self.session.emit(event("thinking", metrics=metrics))
+        try:
+            async with self.session.lock:
+                reply = await self.session.answer(text, start, end, words)
+        except InterviewEnded:
+            return
+        self._speak(reply, speech_end)
+
+    async def _keep_partial_answer(self) -> None:
+        """The connection ended mid-answer: store what was said so far."""
+        if not self.segmenter.in_utterance or self.segmenter.speech_ms < 300 or self.session.finished:
+            return
+        audio = self.segmenter.take()
+        start = self.session.elapsed(self.segmenter.started_at)
+        with contextlib.suppress(Exception):
+            transcript = await self.stt.transcribe(audio)
+            if not transcript.empty and self.session.current is not None:
+                await self.session.record("candidate", transcript.text, start,
+                                          start + len(audio) / 16000, self.session.current.question_id)
+
+    # -- speaking -------------------------------------------------------------
+    def _speak(self, reply: Reply, speech_end: float | None = None) -> None:
+        self._interrupt()
+        playback = Playback(reply, speech_end_mono=speech_end)
+        self._playback = playback
+        if reply.kind != "prompt":
+            self._prompted = False
+        self._speak_task = asyncio.ensure_future(self._play(playback))
+
+    async def _play(self, playback: Playback) -> None:
+        async for sentence in self.tts.stream(playback.reply.text):
+            self.transport.output.enqueue(sentence.pcm, playback.id)
+            playback.add(sentence.text, len(sentence.pcm))
+        await self.transport.output.drained()
+        if self._playback is playback:
+            self._playback = None
+            await self._record_playback(playback, interrupted=False)
+
+    def _interrupt(self) -> asyncio.Task | None:  # type: ignore[type-arg]
+        """Stop the interviewer mid-sentence (barge-in); record what was played."""
+        playback, self._playback = self._playback, None
+        if playback is None:
+            return None
+        self.transport.output.clear()
+        if self._speak_task is not None and not self._speak_task.done():
+            self._speak_task.cancel()
+        return self._spawn(self._record_playback(playback, interrupted=True))
+
+    def _on_first_frame(self, utterance_id: str, mono: float) -> None:
+        playback = self._playback
+        if playback is None or playback.id != utterance_id:
+            return
+        playback.first_audio_mono = mono
+        data: dict = {"state": "started", "kind": playback.reply.kind}
+        if playback.speech_end_mono is not None:
+            data["reply_latency_ms"] = round((mono - playback.speech_end_mono) * 1000)
+        self._spawn(self.session.emit(event("speaking", **data)))
+
+    async def _record_playback(self, playback: Playback, interrupted: bool) -> None:
+        played = self.transport.output.played_samples(playback.id)
+        text = playback.spoken_text(played) if interrupted else playback.reply.text
+        start = self.session.elapsed(playback.first_audio_mono or time.monotonic())
+        if text:
+            await self.session.record("interviewer", text, start, start + played / 16000,
+                                      playback.reply.question_id, kind=playback.reply.kind,
+                                      interrupted=interrupted)
+        await self.session.emit(event("speaking", state="stopped", interrupted=interrupted))
+        if playback.reply.kind != "prompt" or self._listening_since is None:
+            self._listening_since = time.monotonic()
+        if playback.reply.ends_interview:
+            self._spawn(self._finish())
+
+    async def _finish(self) -> None:
+        await self.session.finish()
+        await asyncio.sleep(self.options.close_delay_s)
+        await self.transport.close()
+
+    # -- timers and client messages -------------------------------------------
+    async def _tick(self) -> None:
+        last_time_update = time.monotonic()
+        while not self.session.finished:
+            await asyncio.sleep(0.5)
+            now = time.monotonic()
+            if now - last_time_update >= self.options.time_update_s:
+                last_time_update = now
+                await self.session.emit(self.session.time_event())
+            await self._check_silence(now)
+
+    async def _check_silence(self, now: float) -> None:
+        if self._listening_since is None or self._playback is not None or self.segmenter.in_utterance:
+            return
+        if self._turn_task is not None and not self._turn_task.done():
+            return
+        silent = now - self._listening_since
+        if silent >= self.options.silence_skip_s:
+            self._listening_since = None
+            async with self.session.lock:
+                reply = await self.session.skip()
+            self._speak(reply)
+        elif silent >= self.options.silence_prompt_s and not self._prompted:
+            self._prompted = True
+            self._speak(self.session.prompt())
+
+    def answer_text(self, text: str) -> None:
+        """A typed answer (data channel or WebSocket): handled like a spoken one."""
+        if text.strip():
+            now = self.session.elapsed()
+            self._turn_task = self._spawn(self._respond(text.strip(), now, now, [], time.monotonic(), {"typed": True}))
+
+    def _on_client_message(self, message: ClientMessage) -> None:
+        if message.type == "answer":
+            self.answer_text(str(message.data.get("text", "")))
+        elif message.type == "end":
+            self._spawn(self._finish())

@@ -1,0 +1,57 @@
+"""The event bus: fan-out of one interview's events to its listeners."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+
+from core.events import Event
+
+log = logging.getLogger(__name__)
+
+
+class Subscription:
+    """An async iterator of events; `close()` (or leaving `async with`) unsubscribes."""
+
+    def __init__(self, bus: InProcessBus, topic: str, max_queued: int) -> None:
+        self._bus, self._topic = bus, topic
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=max_queued)
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[Event]:
+        while True:
+            yield await self.queue.get()
+
+    def close(self) -> None:
+        self._bus._subscribers[self._topic].discard(self)
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+
+class InProcessBus:
+    """Default bus: asyncio queues in this process. A slow listener loses events,
+    never blocks the interview."""
+
+    def __init__(self, max_queued: int = 500) -> None:
+        self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
+        self._max_queued = max_queued
+
+    async def publish(self, topic: str, event: Event) -> None:
+        for sub in list(self._subscribers[topic]):
+            try:
+                sub.queue.put_nowait(event)
+            except asyncio.QueueFull:
+                log.warning("dropping %s event for a slow listener on %s", event.type, topic)
+
+    def subscribe(self, topic: str) -> Subscription:
+        sub = Subscription(self, topic, self._max_queued)
+        self._subscribers[topic].add(sub)
+        return sub

@@ -1,0 +1,84 @@
+"""Reading and writing interviews. Every method is one short transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import InterviewNotFound
+from core.events import Event
+from store.models import EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
+
+
+class InterviewRepository:
+    """Blocking repository; async callers use it through `asyncio.to_thread`."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        try:
+            with self._sessions() as s:
+                s.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def create(self, interview: InterviewRow, questions: list[QuestionRow]) -> InterviewRow:
+        with self._sessions.begin() as s:
+            s.add(interview)
+            s.flush()
+            s.add_all(questions)
+        return interview
+
+    def get(self, interview_id: str) -> InterviewRow:
+        with self._sessions() as s:
+            row = s.get(InterviewRow, interview_id)
+        if row is None:
+            raise InterviewNotFound(f"no interview {interview_id}", {"id": interview_id})
+        return row
+
+    def update(self, interview_id: str, **fields: Any) -> InterviewRow:
+        with self._sessions.begin() as s:
+            row = s.get(InterviewRow, interview_id)
+            if row is None:
+                raise InterviewNotFound(f"no interview {interview_id}", {"id": interview_id})
+            for name, value in fields.items():
+                setattr(row, name, value)
+        return row
+
+    def questions(self, interview_id: str) -> list[QuestionRow]:
+        with self._sessions() as s:
+            query = select(QuestionRow).where(QuestionRow.interview_id == interview_id)
+            return list(s.scalars(query.order_by(QuestionRow.position)))
+
+    def add_segment(self, segment: SegmentRow) -> SegmentRow:
+        with self._sessions.begin() as s:
+            s.add(segment)
+        return segment
+
+    def segments(self, interview_id: str) -> list[SegmentRow]:
+        with self._sessions() as s:
+            query = select(SegmentRow).where(SegmentRow.interview_id == interview_id)
+            return list(s.scalars(query.order_by(SegmentRow.start, SegmentRow.id)))
+
+    def add_event(self, interview_id: str, event: Event) -> None:
+        with self._sessions.begin() as s:
+            s.add(EventRow(interview_id=interview_id, type=event.type, data=event.data, ts=event.ts))
+
+    def events(self, interview_id: str) -> list[EventRow]:
+        with self._sessions() as s:
+            query = select(EventRow).where(EventRow.interview_id == interview_id)
+            return list(s.scalars(query.order_by(EventRow.id)))
+
+    def save_report(self, interview_id: str, body: dict[str, Any]) -> None:
+        with self._sessions.begin() as s:
+            s.merge(ReportRow(interview_id=interview_id, body=body))
+
+    def report(self, interview_id: str) -> dict[str, Any] | None:
+        with self._sessions() as s:
+            row = s.get(ReportRow, interview_id)
+        return None if row is None else row.body

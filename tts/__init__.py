@@ -1,0 +1,1 @@
+"""Text-to-speech: pyttsx3 over espeak-ng, sentence by sentence."""
