@@ -16,7 +16,9 @@ from api.settings import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("aioice", "aiortc", "httpx"):  # one line per ICE check otherwise
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 

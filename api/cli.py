@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         from api.app import create_app
 
-        uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                    log_level=settings.log_level)
+        uvicorn.run(
+            create_app(settings),
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            log_level=settings.log_level,
+        )
     else:
         from api.demo import run_demo
 

@@ -8,11 +8,10 @@ import tempfile
 
 import numpy as np
 
-from core.audio import SAMPLE_RATE, read_wav
-from media.webrtc.candidate import CandidatePeer
-
 from api.server import InterviewClient, running_server
 from api.settings import Settings
+from core.audio import SAMPLE_RATE, read_wav
+from media.webrtc.candidate import CandidatePeer
 
 ANSWERS = {
     "beh-intro": (
@@ -35,10 +34,16 @@ def speak(text: str, voice: str = "en-us") -> np.ndarray:
 
 
 async def run_demo(settings: Settings, minutes: int) -> None:
-    async with running_server(settings) as base_url:
+    async with running_server(settings) as server:
+        base_url = server.base_url
         client = InterviewClient(base_url)
-        interview = await client.create(role="Backend Engineer", level="middle", skills=["Python"],
-                                        duration_minutes=minutes, candidate_name="Alex")
+        interview = await client.create(
+            role="Backend Engineer",
+            level="middle",
+            skills=["Python"],
+            duration_minutes=minutes,
+            candidate_name="Alex",
+        )
         iid, token = interview["id"], interview["join_token"]
         print(f"interview {iid}: connecting over WebRTC")
         peer = CandidatePeer()
@@ -71,4 +76,4 @@ async def answer_until_end(peer: CandidatePeer, timeout: float = 300) -> None:
         if questions:
             current = questions[-1]["data"].get("category", "") + questions[-1]["data"]["id"]
         print(f"interviewer asked; candidate answers ({current})")
-        await peer.say(speak(ANSWERS.get("beh-intro") if len(questions) <= 1 else GENERIC_ANSWER))
+        await peer.say(speak(ANSWERS["beh-intro"] if len(questions) <= 1 else GENERIC_ANSWER))

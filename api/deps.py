@@ -8,11 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from core.errors import Forbidden, Unauthorized
-from store.models import InterviewRow
-
 from api.runtime import Runtime
 from api.settings import Settings
+from core.errors import Forbidden, Unauthorized
+from store.models import InterviewRow
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -44,7 +43,9 @@ def check_token(interview: InterviewRow, token: str | None) -> None:
 async def authorized_interview(interview_id: str, request: Request, runtime: RuntimeDep) -> InterviewRow:
     """The interview named in the path, if the request carries its join token (404 first)."""
     interview = await asyncio.to_thread(runtime.repo.get, interview_id)
-    check_token(interview, token_from(request.headers.get("authorization"), request.query_params.get("token")))
+    check_token(
+        interview, token_from(request.headers.get("authorization"), request.query_params.get("token"))
+    )
     return interview
 
 

@@ -36,7 +36,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        code = HTTPStatus(exc.status_code).name if exc.status_code in HTTPStatus._value2member_map_ else "HTTP_ERROR"
+        code = (
+            HTTPStatus(exc.status_code).name
+            if exc.status_code in HTTPStatus._value2member_map_
+            else "HTTP_ERROR"
+        )
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ").lower()
         return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
 

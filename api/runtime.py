@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+from api.settings import Settings
 from core.errors import InterviewEnded
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
@@ -17,8 +18,6 @@ from store.repository import InterviewRepository
 from stt.whisper import WhisperEngine
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
-
-from api.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,15 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
+from api.runtime import Runtime
 from api.settings import Settings
 from media.webrtc.candidate import Signal
 
@@ -23,9 +26,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class RunningServer:
+    base_url: str
+    app: FastAPI
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.app.state.runtime
+
+
 @asynccontextmanager
-async def running_server(settings: Settings) -> AsyncIterator[str]:
-    """Start uvicorn on a free loopback port; yield its base URL."""
+async def running_server(settings: Settings) -> AsyncIterator[RunningServer]:
+    """Start uvicorn on a free loopback port in this event loop."""
     port = free_port()
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -35,7 +48,7 @@ async def running_server(settings: Settings) -> AsyncIterator[str]:
             task.result()  # raises the start-up error
         await asyncio.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield RunningServer(f"http://127.0.0.1:{port}", app)
     finally:
         server.should_exit = True
         await task

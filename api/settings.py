@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./data/intervox.db"
     interviewer: str = "rules"
     log_level: str = "info"
-    stt: SttSettings = Field(default_factory=SttSettings)
-    tts: TtsSettings = Field(default_factory=TtsSettings)
-    turns: TurnSettings = Field(default_factory=TurnSettings)
-    webrtc: WebRtcSettings = Field(default_factory=WebRtcSettings)
+    stt: SttSettings = SttSettings()
+    tts: TtsSettings = TtsSettings()
+    turns: TurnSettings = TurnSettings()
+    webrtc: WebRtcSettings = WebRtcSettings()

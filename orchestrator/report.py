@@ -33,7 +33,7 @@ def build_report(
     interview: InterviewRow, questions: Sequence[QuestionRow], segments: Sequence[SegmentRow]
 ) -> dict[str, Any]:
     """Score every planned question (unanswered ones score 0) and sum up."""
-    per_question = []
+    per_question: list[dict[str, Any]] = []
     for q in questions:
         answer = answer_text(q.question_id, segments)
         scored = score_answer(answer, key_points(q))
@@ -51,10 +51,10 @@ def build_report(
             }
         )
     answered = [p for p in per_question if p["answer"]]
-    overall = round(sum(p["score"] for p in per_question) / len(per_question) * 10, 1) if per_question else 0.0
-    candidate = [
-        SpokenSegment(s.text, s.start, s.end, s.words) for s in segments if s.speaker == "candidate"
-    ]
+    overall = (
+        round(sum(p["score"] for p in per_question) / len(per_question) * 10, 1) if per_question else 0.0
+    )
+    candidate = [SpokenSegment(s.text, s.start, s.end, s.words) for s in segments if s.speaker == "candidate"]
     return {
         "interview_id": interview.id,
         "status": "completed",

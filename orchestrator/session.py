@@ -136,8 +136,14 @@ class InterviewSession:
         assert q is not None
         if kind == "question":
             await self.emit(
-                event("question", id=q.question_id, text=q.text, index=self.interview.question_index + 1,
-                      total=len(self.questions), category=q.category)
+                event(
+                    "question",
+                    id=q.question_id,
+                    text=q.text,
+                    index=self.interview.question_index + 1,
+                    total=len(self.questions),
+                    category=q.category,
+                )
             )
         else:
             await self.emit(event("followup", question_id=q.question_id, text=text))
@@ -176,19 +182,33 @@ class InterviewSession:
         assert q is not None
         now = self.elapsed()
         await self.record(
-            "candidate", text, now if start is None else start, now if end is None else end,
-            q.question_id, words=words or [],
+            "candidate",
+            text,
+            now if start is None else start,
+            now if end is None else end,
+            q.question_id,
+            words=words or [],
         )
         if RulesInterviewer.is_repeat_request(text):
             asked = q.followup if self.interview.followup_asked else q.text
             return Reply(RulesInterviewer.repeat(asked), "repeat", q.question_id)
         segments = await asyncio.to_thread(self.repo.segments, self.id)
         scored = score_answer(answer_text(q.question_id, segments), key_points(q))
-        await self.emit(event("score_update", question_id=q.question_id, score=scored.score,
-                              key_points_covered=scored.covered))
+        await self.emit(
+            event(
+                "score_update",
+                question_id=q.question_id,
+                score=scored.score,
+                key_points_covered=scored.covered,
+            )
+        )
         decision = self.interviewer.decide(
-            AnswerContext(scored, self.interview.followup_asked, self.time_remaining(),
-                          self.interview.question_index >= len(self.questions) - 1)
+            AnswerContext(
+                scored,
+                self.interview.followup_asked,
+                self.time_remaining(),
+                self.interview.question_index >= len(self.questions) - 1,
+            )
         )
         if decision.kind == "followup":
             await self._update(followup_asked=True)
@@ -197,7 +217,9 @@ class InterviewSession:
             return Reply(text_out, "followup", q.question_id)
         if decision.kind == "close":
             return await self._close()
-        return await self._advance(lambda nxt: self.interviewer.transition(self.interview.question_index, nxt))
+        return await self._advance(
+            lambda nxt: self.interviewer.transition(self.interview.question_index, nxt)
+        )
 
     async def skip(self) -> Reply:
         """Move on after a long silence (no answer)."""
@@ -222,18 +244,41 @@ class InterviewSession:
         return Reply(self.interviewer.closing(self.interview.candidate_name), "closing", None, True)
 
     async def record(
-        self, speaker: str, text: str, start: float, end: float, question_id: str | None,
-        words: list[dict] | None = None, kind: str = "answer", interrupted: bool = False,
+        self,
+        speaker: str,
+        text: str,
+        start: float,
+        end: float,
+        question_id: str | None,
+        words: list[dict] | None = None,
+        kind: str = "answer",
+        interrupted: bool = False,
     ) -> SegmentRow:
         """Commit one utterance to the store (awaited: nothing said is lost), then announce it."""
         row = SegmentRow(
-            interview_id=self.id, speaker=speaker, text=text, start=round(start, 3), end=round(end, 3),
-            question_id=question_id, words=words or [], kind=kind, interrupted=interrupted,
+            interview_id=self.id,
+            speaker=speaker,
+            text=text,
+            start=round(start, 3),
+            end=round(end, 3),
+            question_id=question_id,
+            words=words or [],
+            kind=kind,
+            interrupted=interrupted,
         )
         await asyncio.to_thread(self.repo.add_segment, row)
-        await self.emit(event("transcript", speaker=speaker, text=text, final=True,
-                              start=row.start, end=row.end, question_id=question_id,
-                              interrupted=interrupted))
+        await self.emit(
+            event(
+                "transcript",
+                speaker=speaker,
+                text=text,
+                final=True,
+                start=row.start,
+                end=row.end,
+                question_id=question_id,
+                interrupted=interrupted,
+            )
+        )
         return row
 
     async def finish(self, reason: str = "completed") -> dict[str, Any]:
@@ -247,7 +292,13 @@ class InterviewSession:
         report = build_report(self.interview, self.questions, segments)
         await asyncio.to_thread(self.repo.save_report, self.id, report)
         await self.emit(event("phase_update", phase="completed"))
-        await self.emit(event("interview_ended", reason=reason, overall_score=report["overall_score"],
-                              recommendation=report["recommendation"]))
+        await self.emit(
+            event(
+                "interview_ended",
+                reason=reason,
+                overall_score=report["overall_score"],
+                recommendation=report["recommendation"],
+            )
+        )
         await self.flush_events()
         return report

@@ -22,6 +22,7 @@ from core.events import ClientMessage, event
 from media.transport import Transport
 from orchestrator.playback import Playback
 from orchestrator.session import InterviewSession, Reply
+from store.bus import Subscription
 from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
 from stt.turns import TurnOptions, required_silence_ms
 from stt.whisper import Transcript
@@ -76,7 +77,10 @@ class VoiceAgent:
 
     # -- lifecycle ----------------------------------------------------------
     async def run(self) -> None:
-        self._forwarder = self._spawn(self._forward_events())
+        # Subscribe before the session speaks, so the client sees its first events.
+        events = self.session.bus.subscribe(self.session.id)
+        await self.transport.send_event(event("connected", interview_id=self.session.id))
+        self._forwarder = self._spawn(self._forward_events(events))
         try:
             async with self.session.lock:
                 reply = await self.session.start()
@@ -106,9 +110,8 @@ class VoiceAgent:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _forward_events(self) -> None:
-        async with self.session.bus.subscribe(self.session.id) as events:
-            await self.transport.send_event(event("connected", interview_id=self.session.id))
+    async def _forward_events(self, events: Subscription) -> None:
+        async with events:
             async for ev in events:
                 await self.transport.send_event(ev)
 
@@ -123,7 +126,10 @@ class VoiceAgent:
                 self._spec = None  # the answer goes on; that guess is stale
         if not self.segmenter.in_utterance:
             return
-        if self._playback is not None and self.segmenter.speech_ms >= self.options.turns.barge_in_min_speech_ms:
+        if (
+            self._playback is not None
+            and self.segmenter.speech_ms >= self.options.turns.barge_in_min_speech_ms
+        ):
             self._interrupt()
         if not self.segmenter.speaking:
             self._maybe_end_turn()
@@ -157,19 +163,27 @@ class VoiceAgent:
         end = self.session.elapsed(seg.last_voice_at)
         speech_end = seg.last_voice_at
         words = [
-            {"word": w.text, "start": round(start + w.start, 3), "end": round(start + w.end, 3),
-             "probability": round(w.probability, 3)}
+            {
+                "word": w.text,
+                "start": round(start + w.start, 3),
+                "end": round(start + w.end, 3),
+                "probability": round(w.probability, 3),
+            }
             for w in transcript.words
         ]
         seg.reset()
         self._spec = None
         self._prompted = False
-        metrics = {"end_of_turn_ms": round((time.monotonic() - speech_end) * 1000),
-                   "stt_ms": round(transcript.compute_ms), "stt_fast_path": transcript.fast_path}
+        metrics = {
+            "end_of_turn_ms": round((time.monotonic() - speech_end) * 1000),
+            "stt_ms": round(transcript.compute_ms),
+            "stt_fast_path": transcript.fast_path,
+        }
         self._turn_task = self._spawn(self._respond(transcript.text, start, end, words, speech_end, metrics))
 
-    async def _respond(self, text: str, start: float, end: float, words: list[dict],
-                       speech_end: float, metrics: dict) -> None:
+    async def _respond(
+        self, text: str, start: float, end: float, words: list[dict], speech_end: float, metrics: dict
+    ) -> None:
         await self.session.emit(event("thinking", metrics=metrics))
         try:
             async with self.session.lock:
@@ -187,8 +201,13 @@ class VoiceAgent:
         with contextlib.suppress(Exception):
             transcript = await self.stt.transcribe(audio)
             if not transcript.empty and self.session.current is not None:
-                await self.session.record("candidate", transcript.text, start,
-                                          start + len(audio) / 16000, self.session.current.question_id)
+                await self.session.record(
+                    "candidate",
+                    transcript.text,
+                    start,
+                    start + len(audio) / 16000,
+                    self.session.current.question_id,
+                )
 
     # -- speaking -------------------------------------------------------------
     def _speak(self, reply: Reply, speech_end: float | None = None) -> None:
@@ -233,9 +252,15 @@ class VoiceAgent:
         text = playback.spoken_text(played) if interrupted else playback.reply.text
         start = self.session.elapsed(playback.first_audio_mono or time.monotonic())
         if text:
-            await self.session.record("interviewer", text, start, start + played / 16000,
-                                      playback.reply.question_id, kind=playback.reply.kind,
-                                      interrupted=interrupted)
+            await self.session.record(
+                "interviewer",
+                text,
+                start,
+                start + played / 16000,
+                playback.reply.question_id,
+                kind=playback.reply.kind,
+                interrupted=interrupted,
+            )
         await self.session.emit(event("speaking", state="stopped", interrupted=interrupted))
         if playback.reply.kind != "prompt" or self._listening_since is None:
             self._listening_since = time.monotonic()
@@ -277,7 +302,9 @@ class VoiceAgent:
         """A typed answer (data channel or WebSocket): handled like a spoken one."""
         if text.strip():
             now = self.session.elapsed()
-            self._turn_task = self._spawn(self._respond(text.strip(), now, now, [], time.monotonic(), {"typed": True}))
+            self._turn_task = self._spawn(
+                self._respond(text.strip(), now, now, [], time.monotonic(), {"typed": True})
+            )
 
     def _on_client_message(self, message: ClientMessage) -> None:
         if message.type == "answer":

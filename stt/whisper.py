@@ -87,11 +87,11 @@ class WhisperEngine:
         started = time.perf_counter()
         seconds = len(audio) / SAMPLE_RATE
         with self._lock:  # CTranslate2 uses all its threads per call; queue the rest
-            result = self._fast(audio) if seconds <= 28 else None
+            result = self._fast_with_continuation(audio) if seconds <= 28 else None
             if result is None:
                 result = self._standard(audio)
         text, words, no_speech, fast = result
-        if text.strip().lower() in HALLUCINATIONS and no_speech > 0.3:
+        if _looks_like_noise(text, words, no_speech):
             text, words = "", []
         return Transcript(
             text=text.strip(),
@@ -102,7 +102,26 @@ class WhisperEngine:
             fast_path=fast,
         )
 
-    def _fast(self, audio: np.ndarray) -> tuple[str, list[Word], float, bool] | None:
+    def _fast_with_continuation(self, audio: np.ndarray) -> tuple[str, list[Word], float, bool] | None:
+        """Without timestamps Whisper sometimes stops before a long clip ends; then
+        transcribe the rest from the last word on (cheaper than the 30 s path)."""
+        texts: list[str] = []
+        words: list[Word] = []
+        offset, no_speech = 0.0, 1.0
+        for _ in range(4):
+            part = self._fast(audio[int(offset * SAMPLE_RATE) :])
+            if part is None:
+                return None
+            text, part_words, part_no_speech = part
+            texts.append(text)
+            words += [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in part_words]
+            no_speech = min(no_speech, part_no_speech)
+            if not part_words or not _speech_after(audio, words[-1].end + 0.6):
+                return " ".join(t.strip() for t in texts), words, no_speech, True
+            offset = words[-1].end
+        return None
+
+    def _fast(self, audio: np.ndarray) -> tuple[str, list[Word], float] | None:
         model, tok = self.model, self._tokenizer
         content_frames = len(audio) // 160
         pad = max(int(TAIL_PAD_S * SAMPLE_RATE), int(MIN_WINDOW_S * SAMPLE_RATE) - len(audio))
@@ -126,8 +145,8 @@ class WhisperEngine:
         text = tok.decode(tokens)
         if len(tokens) >= max_new or _repetitive(text):
             return None
-        alignment = model.find_alignment(tok, [tokens], encoded, content_frames)[0]
-        return text, _merge_punctuation(alignment), float(result.no_speech_prob), True
+        words = _merge_punctuation(model.find_alignment(tok, [tokens], encoded, content_frames)[0])
+        return text, words, float(result.no_speech_prob)
 
     def _standard(self, audio: np.ndarray) -> tuple[str, list[Word], float, bool]:
         segments, _ = self.model.transcribe(
@@ -148,6 +167,25 @@ class WhisperEngine:
         return "".join(s.text for s in segments), words, float(no_speech), False
 
 
+def _speech_after(audio: np.ndarray, seconds: float) -> bool:
+    """Is there something loud enough to be speech after `seconds`?"""
+    tail = audio[int(seconds * SAMPLE_RATE) :]
+    if len(tail) < 0.3 * SAMPLE_RATE:
+        return False
+    frames = tail[: len(tail) // 320 * 320].reshape(-1, 320)
+    loud = np.sqrt(np.mean(np.square(frames), axis=1)) > 0.01  # about -40 dBFS
+    return int(loud.sum()) >= 10  # 200 ms of it
+
+
+def _looks_like_noise(text: str, words: list[Word], no_speech: float) -> bool:
+    """Whisper's usual test (no-speech probability against confidence), with word
+    probabilities standing in for the log-probability the fast path does not keep."""
+    if text.strip().lower() in HALLUCINATIONS and no_speech > 0.3:
+        return True
+    mean_prob = sum(w.probability for w in words) / len(words) if words else 0.0
+    return no_speech > 0.6 and mean_prob < 0.5
+
+
 def _repetitive(text: str) -> bool:
     """Whisper's failure mode on short windows: the same phrase over and over."""
     words = re.findall(r"\w+", text.lower())
@@ -166,7 +204,5 @@ def _merge_punctuation(alignment: list[dict]) -> list[Word]:
             last = words[-1]
             words[-1] = Word(last.text + text.strip(), last.start, last.end, last.probability)
             continue
-        words.append(
-            Word(text.strip(), float(item["start"]), float(item["end"]), float(item["probability"]))
-        )
+        words.append(Word(text.strip(), float(item["start"]), float(item["end"]), float(item["probability"])))
     return [w for w in words if w.text]

@@ -28,8 +28,7 @@ class TranscriptionWorker:
             maxsize=max_pending
         )
         self._threads = [
-            threading.Thread(target=self._run, name=f"whisper-{i}", daemon=True)
-            for i in range(threads)
+            threading.Thread(target=self._run, name=f"whisper-{i}", daemon=True) for i in range(threads)
         ]
         for thread in self._threads:
             thread.start()

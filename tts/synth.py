@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import subprocess
 import tempfile
 import threading
 import time
@@ -11,12 +13,14 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from core.audio import SAMPLE_RATE, read_wav
 from tts.text import split_sentences
 
+log = logging.getLogger(__name__)
 SILENCE_LEVEL = 300  # int16 amplitude below which leading audio counts as silence
 
 
@@ -72,14 +76,21 @@ class SpeechSynthesizer(ABC):
 
 
 class Pyttsx3Synthesizer(SpeechSynthesizer):
-    """pyttsx3 driving Debian's espeak-ng."""
+    """pyttsx3 driving Debian's espeak-ng.
+
+    pyttsx3 keeps one engine per process, so all instances share one lock. Its
+    espeak driver now and then hands back an empty file; we retry, then fall
+    back to the espeak-ng command line rather than leave dead air.
+    """
+
+    _lock = threading.Lock()
+    attempts = 3
 
     def __init__(self, options: TtsOptions | None = None) -> None:
         super().__init__()
         self.options = options or TtsOptions()
-        self._engine = None
+        self._engine: Any = None
         self._tmpdir = tempfile.mkdtemp(prefix="intervox-tts-")
-        self._lock = threading.Lock()
 
     def _init_engine(self):  # type: ignore[no-untyped-def]
         import pyttsx3
@@ -94,15 +105,26 @@ class Pyttsx3Synthesizer(SpeechSynthesizer):
         return engine
 
     def _synthesize(self, text: str) -> np.ndarray:
+        path = os.path.join(self._tmpdir, "say.wav")
         with self._lock:
             if self._engine is None:
                 self._engine = self._init_engine()
-            path = os.path.join(self._tmpdir, "say.wav")
-            self._engine.save_to_file(text, path)
-            self._engine.runAndWait()
-            pcm = read_wav(path, SAMPLE_RATE)
-            os.unlink(path)
-        return pcm
+            for _ in range(self.attempts):
+                self._engine.save_to_file(text, path)
+                self._engine.runAndWait()
+                pcm = read_wav(path, SAMPLE_RATE) if os.path.exists(path) else np.zeros(0, np.int16)
+                if len(pcm):
+                    return pcm
+        log.warning("pyttsx3 gave no audio for %r; using the espeak-ng command", text[:40])
+        return espeak_cli(text, self.options, path)
+
+
+def espeak_cli(text: str, options: TtsOptions, path: str) -> np.ndarray:
+    args = ["espeak-ng", "-s", str(options.rate_wpm), "-w", path]
+    if options.voice:
+        args += ["-v", options.voice]
+    subprocess.run([*args, text], check=True, capture_output=True)
+    return read_wav(path, SAMPLE_RATE)
 
 
 def trim_leading_silence(pcm: np.ndarray, keep_ms: int = 5) -> np.ndarray:

@@ -9,11 +9,10 @@ import json
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from core.errors import Forbidden, IntervoxError, NotFound, Unauthorized
-from core.events import ClientMessage, event
-
 from api.deps import check_token, token_from
 from api.runtime import Runtime
+from core.errors import Forbidden, IntervoxError, NotFound, Unauthorized
+from core.events import ClientMessage, event
 
 router = APIRouter(tags=["events"])
 
@@ -26,8 +25,9 @@ async def interview_events(websocket: WebSocket, interview_id: str) -> None:
     await websocket.accept()
     try:
         interview = await asyncio.to_thread(runtime.repo.get, interview_id)
-        check_token(interview, token_from(websocket.headers.get("authorization"),
-                                          websocket.query_params.get("token")))
+        check_token(
+            interview, token_from(websocket.headers.get("authorization"), websocket.query_params.get("token"))
+        )
     except NotFound as exc:
         return await websocket.close(CLOSE_NOT_FOUND, exc.message[:120])
     except (Unauthorized, Forbidden) as exc:
@@ -59,7 +59,9 @@ async def _receive(websocket: WebSocket, runtime: Runtime, interview_id: str) ->
         try:
             message = ClientMessage.model_validate(json.loads(raw))
         except (ValueError, ValidationError):
-            await websocket.send_text(event("error", code="INVALID_MESSAGE", message="not a client message").to_json())
+            await websocket.send_text(
+                event("error", code="INVALID_MESSAGE", message="not a client message").to_json()
+            )
             continue
         try:
             await _handle(runtime, interview_id, message)

