@@ -37,6 +37,7 @@ class TtsSettings(BaseModel):
 class TurnSettings(BaseModel):
     complete_silence_ms: int = Field(400, ge=100, le=5000)
     short_answer_silence_ms: int = Field(900, ge=100, le=10000)
+    unsure_silence_ms: int = Field(1000, ge=100, le=10000)
     incomplete_silence_ms: int = Field(2500, ge=200, le=20000)
     barge_in_min_speech_ms: int = Field(200, ge=60, le=3000)
     vad_start_threshold: float = Field(0.5, gt=0, lt=1)
@@ -49,6 +50,7 @@ class TurnSettings(BaseModel):
             turns=TurnOptions(
                 complete_silence_ms=self.complete_silence_ms,
                 short_answer_silence_ms=self.short_answer_silence_ms,
+                unsure_silence_ms=self.unsure_silence_ms,
                 incomplete_silence_ms=self.incomplete_silence_ms,
                 barge_in_min_speech_ms=self.barge_in_min_speech_ms,
             ),

@@ -22,7 +22,9 @@ from stt.models import configure_hub_access, resolve_model
 
 log = logging.getLogger(__name__)
 
-MIN_WINDOW_S = 3.0  # shorter windows made tiny.en repeat itself on one-word answers
+# Smallest encoder windows tried, in order. tiny.en repeats itself on windows that end
+# right after the speech; a second, roomier try fixed every case seen (~140 ms).
+FAST_WINDOWS_S = (3.0, 8.0)
 TAIL_PAD_S = 1.0
 PUNCTUATION = "\"'“¿([{-.。,，!！?？:：”)]}、"
 HALLUCINATIONS = {"you", "thank you.", "thanks for watching!", "thank you for watching.", "."}
@@ -87,7 +89,10 @@ class WhisperEngine:
         started = time.perf_counter()
         seconds = len(audio) / SAMPLE_RATE
         with self._lock:  # CTranslate2 uses all its threads per call; queue the rest
-            result = self._fast_with_continuation(audio) if seconds <= 28 else None
+            result = None
+            for window in FAST_WINDOWS_S if seconds <= 28 else ():
+                if (result := self._fast_with_continuation(audio, window)) is not None:
+                    break
             if result is None:
                 result = self._standard(audio)
         text, words, no_speech, fast = result
@@ -102,29 +107,31 @@ class WhisperEngine:
             fast_path=fast,
         )
 
-    def _fast_with_continuation(self, audio: np.ndarray) -> tuple[str, list[Word], float, bool] | None:
+    def _fast_with_continuation(
+        self, audio: np.ndarray, min_window_s: float
+    ) -> tuple[str, list[Word], float, bool] | None:
         """Without timestamps Whisper sometimes stops before a long clip ends; then
         transcribe the rest from the last word on (cheaper than the 30 s path)."""
         texts: list[str] = []
         words: list[Word] = []
         offset, no_speech = 0.0, 1.0
         for _ in range(4):
-            part = self._fast(audio[int(offset * SAMPLE_RATE) :])
+            part = self._fast(audio[int(offset * SAMPLE_RATE) :], min_window_s)
             if part is None:
                 return None
             text, part_words, part_no_speech = part
             texts.append(text)
             words += [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in part_words]
             no_speech = min(no_speech, part_no_speech)
-            if not part_words or not _speech_after(audio, words[-1].end + 0.6):
+            if not part_words or not _speech_after(audio, words[-1].end + 0.5):
                 return " ".join(t.strip() for t in texts), words, no_speech, True
             offset = words[-1].end
         return None
 
-    def _fast(self, audio: np.ndarray) -> tuple[str, list[Word], float] | None:
+    def _fast(self, audio: np.ndarray, min_window_s: float) -> tuple[str, list[Word], float] | None:
         model, tok = self.model, self._tokenizer
         content_frames = len(audio) // 160
-        pad = max(int(TAIL_PAD_S * SAMPLE_RATE), int(MIN_WINDOW_S * SAMPLE_RATE) - len(audio))
+        pad = max(int(TAIL_PAD_S * SAMPLE_RATE), int(min_window_s * SAMPLE_RATE) - len(audio))
         padded = np.concatenate([audio.astype(np.float32), np.zeros(pad, dtype=np.float32)])
         features = model.feature_extractor(padded, padding=0)[:, :3000]
         if features.shape[-1] % 2:
@@ -168,13 +175,14 @@ class WhisperEngine:
 
 
 def _speech_after(audio: np.ndarray, seconds: float) -> bool:
-    """Is there something loud enough to be speech after `seconds`?"""
+    """Is there at least a second of loud audio after `seconds`? (Word alignment can
+    end a word a few hundred ms early, so less than that is not a missing phrase.)"""
     tail = audio[int(seconds * SAMPLE_RATE) :]
-    if len(tail) < 0.3 * SAMPLE_RATE:
-        return False
     frames = tail[: len(tail) // 320 * 320].reshape(-1, 320)
+    if len(frames) == 0:
+        return False
     loud = np.sqrt(np.mean(np.square(frames), axis=1)) > 0.01  # about -40 dBFS
-    return int(loud.sum()) >= 10  # 200 ms of it
+    return int(loud.sum()) >= 50  # 1 s of it
 
 
 def _looks_like_noise(text: str, words: list[Word], no_speech: float) -> bool:
@@ -187,12 +195,17 @@ def _looks_like_noise(text: str, words: list[Word], no_speech: float) -> bool:
 
 
 def _repetitive(text: str) -> bool:
-    """Whisper's failure mode on short windows: the same phrase over and over."""
+    """Whisper's failure mode on short windows: a phrase said twice in a row
+    ("...in a test and then reduce the problem in a test and")."""
     words = re.findall(r"\w+", text.lower())
-    if len(words) < 6:
-        return len(words) >= 3 and len(set(words)) == 1
+    if len(words) >= 3 and len(set(words)) == 1:
+        return True
+    for size in range(3, len(words) // 2 + 1):
+        for start in range(len(words) - 2 * size + 1):
+            if words[start : start + size] == words[start + size : start + 2 * size]:
+                return True
     raw = text.encode()
-    return len(raw) / max(1, len(zlib.compress(raw))) > 2.4
+    return len(raw) > 60 and len(raw) / len(zlib.compress(raw)) > 2.4
 
 
 def _merge_punctuation(alignment: list[dict]) -> list[Word]:

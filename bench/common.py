@@ -1,0 +1,149 @@
+"""Shared pieces: the server in its own process, scripted candidates, statistics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import numpy as np
+
+from api.demo import speak
+from api.server import InterviewClient, free_port
+from core.audio import SAMPLE_RATE
+from media.webrtc.candidate import CandidatePeer
+
+# Answers a candidate might give; the ones with "|" pause mid-clause for 1.2 s,
+# as a candidate does while thinking: the interviewer must not cut in there.
+ANSWERS = [
+    "I have worked as a backend developer for four years, mostly on payment services in Python.",
+    "I would start with the logs and metrics, and | then reproduce the problem in a test.",
+    "An index makes reads faster, but every insert and update has to maintain it as well.",
+    "I would put a queue between the services so that a spike does not | take the database down.",
+    "We agreed to build a small prototype first and compare both approaches with real data.",
+    "I hash passwords with bcrypt and a salt, and tokens expire after one hour.",
+    "First I would measure where the time goes, and | only then add a cache in front of it.",
+    "My mistake was deploying on a Friday without a rollback plan. Now we always have one.",
+    "I pair with new colleagues on their first tickets and review their code together.",
+    "Containers share the host kernel, so they start faster than virtual machines.",
+    "I would roll out with a canary release and | watch the error rate before going further.",
+    "The hardest part was agreeing on the data model with the other team.",
+]
+THINKING_PAUSE_S = 1.2
+
+
+@dataclass
+class Clip:
+    """A spoken answer and where, in samples, its voiced parts end."""
+
+    text: str
+    pcm: np.ndarray
+    speech_end: int  # index after the last voiced sample
+    pause_spans: list[tuple[int, int]] = field(default_factory=list)  # thinking pauses
+
+
+def make_clip(text: str) -> Clip:
+    parts = [p.strip() for p in text.split("|")]
+    pcm_parts: list[np.ndarray] = []
+    spans = []
+    for i, part in enumerate(parts):
+        voiced = trim(speak(part)[SAMPLE_RATE // 2 :])
+        if i:
+            start = sum(len(p) for p in pcm_parts)
+            pause = np.zeros(int(THINKING_PAUSE_S * SAMPLE_RATE), dtype=np.int16)
+            pcm_parts.append(pause)
+            spans.append((start, start + len(pause)))
+        pcm_parts.append(voiced)
+    lead = np.zeros(SAMPLE_RATE // 4, dtype=np.int16)
+    pcm = np.concatenate([lead, *pcm_parts])
+    return Clip(" ".join(parts), pcm, len(pcm), [(a + len(lead), b + len(lead)) for a, b in spans])
+
+
+def trim(pcm: np.ndarray, level: int = 300) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > level)
+    return pcm[loud[0] : loud[-1] + 1] if len(loud) else pcm
+
+
+@contextlib.contextmanager
+def server_process(**env: str) -> Iterator[str]:
+    """`intervox serve` in its own process (its own GIL), on a fresh database."""
+    port = free_port()
+    tmp = tempfile.mkdtemp(prefix="intervox-bench-")
+    full_env = {
+        **os.environ,
+        "INTERVOX_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "INTERVOX_LOG_LEVEL": "warning",
+        **env,
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=full_env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+@dataclass
+class TurnResult:
+    latency_ms: float | None  # end of candidate speech -> first audible reply sample, at the candidate
+    cut_off: bool  # the interviewer spoke during one of the candidate's thinking pauses
+
+
+@contextlib.asynccontextmanager
+async def interview(base_url: str, minutes: int = 40, mode: str = "audio") -> AsyncIterator[CandidatePeer]:
+    client = InterviewClient(base_url)
+    created = await client.create(
+        role="Backend Engineer", level="middle", duration_minutes=minutes, mode=mode
+    )
+    peer = CandidatePeer()
+    await peer.connect(client.signal(created["id"], created["join_token"]))
+    try:
+        yield peer
+    finally:
+        await peer.close()
+        await client.aclose()
+
+
+async def wait_for_turn(peer: CandidatePeer, cursor: int, timeout: float = 90) -> int:
+    ev = await peer.wait_event("speaking", timeout=timeout, after=cursor, state="stopped")
+    return peer.events.index(ev) + 1
+
+
+async def speak_turn(peer: CandidatePeer, clip: Clip) -> TurnResult:
+    """Say one answer; measure how fast (and whether too early) the reply came."""
+    sent_end = await peer.say(clip.pcm)
+    clip_start = sent_end - len(clip.pcm) / SAMPLE_RATE
+    cut_off = any(
+        spoke_during(peer, clip_start + a / SAMPLE_RATE + 0.2, clip_start + b / SAMPLE_RATE)
+        for a, b in clip.pause_spans
+    )
+    speech_end = clip_start + clip.speech_end / SAMPLE_RATE
+    deadline = time.monotonic() + 15
+    while (heard := peer.first_audible_after(speech_end)) is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return TurnResult(None if heard is None else (heard - speech_end) * 1000, cut_off)
+
+
+def spoke_during(peer: CandidatePeer, start: float, end: float) -> bool:
+    heard = peer.first_audible_after(start)
+    return heard is not None and heard < end
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 1) if values else None

@@ -1,0 +1,86 @@
+"""How many simultaneous audio-only interviews one machine holds while every turn
+stays under 1.5 s (end of candidate speech -> first audible reply, at the candidate).
+
+The server runs in its own process; each simulated candidate runs in a process of
+its own too, so candidates do not queue behind each other's Python. They share
+this machine's two cores with the server, which makes the figure conservative.
+
+    python -m bench.sessions [--max 12] [--turns 4] [--limit-ms 1500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import random
+
+from bench.common import ANSWERS, interview, make_clip, percentile, server_process, speak_turn, wait_for_turn
+
+# Clearly finished answers only: this measures load, not the patience policy.
+COMPLETE = [a for i, a in enumerate(ANSWERS) if "|" not in a and i != 5]
+
+
+def candidate(args: tuple[str, int, int]) -> list[float]:
+    base_url, turns, seed = args
+    return asyncio.run(_candidate(base_url, turns, seed))
+
+
+async def _candidate(base_url: str, turns: int, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    await asyncio.sleep(rng.uniform(0, 3))  # candidates do not all start at once
+    clips = [make_clip(COMPLETE[(seed + i) % len(COMPLETE)]) for i in range(turns)]
+    latencies: list[float] = []
+    async with interview(base_url, minutes=60) as peer:
+        cursor = 0
+        for clip in clips:
+            cursor = await wait_for_turn(peer, cursor, timeout=120)
+            await asyncio.sleep(rng.uniform(0.2, 1.0))  # a human takes a moment to start
+            result = await speak_turn(peer, clip)
+            latencies.append(result.latency_ms if result.latency_ms is not None else float("inf"))
+    return latencies
+
+
+def run_level(base_url: str, sessions: int, turns: int) -> dict:
+    with multiprocessing.get_context("spawn").Pool(sessions) as pool:
+        per_candidate = pool.map(candidate, [(base_url, turns, s) for s in range(sessions)])
+    latencies = [v for vs in per_candidate for v in vs]
+    finite = [v for v in latencies if v != float("inf")]
+    return {
+        "sessions": sessions,
+        "turns": len(latencies),
+        "p50_ms": percentile(finite, 50),
+        "p95_ms": percentile(finite, 95),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "unanswered_turns": len(latencies) - len(finite),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max", type=int, default=12)
+    parser.add_argument("--turns", type=int, default=4)
+    parser.add_argument("--limit-ms", type=float, default=1500)
+    args = parser.parse_args()
+    levels = []
+    held = 0
+    with server_process() as base_url:
+        sessions = 1
+        while sessions <= args.max:
+            level = run_level(base_url, sessions, args.turns)
+            levels.append(level)
+            if level["max_ms"] is None or level["max_ms"] >= args.limit_ms:
+                break
+            held = sessions
+            sessions = sessions + 1 if sessions < 4 else sessions + 2
+    print(
+        json.dumps(
+            {"benchmark": "sessions", "limit_ms": args.limit_ms, "sessions_held": held, "levels": levels},
+            indent=1,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

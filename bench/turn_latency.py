@@ -1,0 +1,77 @@
+"""Turn latency over real WebRTC: end of the candidate's speech -> first audible
+sample of the interviewer's reply, measured at the candidate; and how often the
+interviewer cut in while the candidate paused to think.
+
+    python -m bench.turn_latency [--turns 12] [--jitter-prefetch 4] [--complete-silence-ms 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from bench.common import ANSWERS, interview, make_clip, percentile, server_process, speak_turn, wait_for_turn
+
+
+async def measure(base_url: str, turns: int) -> dict:
+    clips = [make_clip(ANSWERS[i % len(ANSWERS)]) for i in range(turns)]
+    latencies: list[float] = []
+    cut_offs = 0
+    server_side: list[float] = []
+    async with interview(base_url, minutes=60) as peer:
+        cursor = 0
+        for clip in clips:
+            cursor = await wait_for_turn(peer, cursor)
+            if any(e["data"].get("phase") == "wrap_up" for e in peer.events if e["type"] == "phase_update"):
+                break
+            result = await speak_turn(peer, clip)
+            cut_offs += result.cut_off
+            if result.latency_ms is not None:
+                latencies.append(result.latency_ms)
+        server_side = [
+            e["data"]["reply_latency_ms"]
+            for e in peer.events
+            if e["type"] == "speaking" and "reply_latency_ms" in e["data"]
+        ]
+        thinking = [e["data"]["metrics"] for e in peer.events if e["type"] == "thinking"]
+        heard = [
+            e["data"]["text"]
+            for e in peer.events
+            if e["type"] == "transcript" and e["data"]["speaker"] == "candidate"
+        ]
+    return {
+        "turns": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "max_ms": percentile(latencies, 100),
+        "latencies_ms": [round(v) for v in latencies],
+        "server_side_p50_ms": percentile(server_side, 50),
+        "stt_ms_p50": percentile([m["stt_ms"] for m in thinking if "stt_ms" in m], 50),
+        "end_of_turn_wait_ms_p50": percentile(
+            [m["end_of_turn_ms"] for m in thinking if "end_of_turn_ms" in m], 50
+        ),
+        "thinking_pauses": sum(len(make_clip(a).pause_spans) for a in ANSWERS[:turns]),
+        "cut_offs_during_thinking_pauses": cut_offs,
+        "transcribed": heard,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=12)
+    parser.add_argument("--jitter-prefetch", type=int)
+    parser.add_argument("--complete-silence-ms", type=int)
+    args = parser.parse_args()
+    env = {}
+    if args.jitter_prefetch is not None:
+        env["INTERVOX_WEBRTC__JITTER_PREFETCH"] = str(args.jitter_prefetch)
+    if args.complete_silence_ms is not None:
+        env["INTERVOX_TURNS__COMPLETE_SILENCE_MS"] = str(args.complete_silence_ms)
+    with server_process(**env) as base_url:
+        figures = asyncio.run(measure(base_url, args.turns))
+    print(json.dumps({"benchmark": "turn_latency", "settings": env, **figures}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
