@@ -102,7 +102,7 @@ def server_process(**env: str) -> Iterator[str]:
 @dataclass
 class TurnResult:
     latency_ms: float | None  # end of candidate speech -> first audible reply sample, at the candidate
-    cut_off: bool  # the interviewer spoke during one of the candidate's thinking pauses
+    cut_off: bool  # the interviewer spoke before the candidate had finished
 
 
 @contextlib.asynccontextmanager
@@ -129,11 +129,9 @@ async def speak_turn(peer: CandidatePeer, clip: Clip) -> TurnResult:
     """Say one answer; measure how fast (and whether too early) the reply came."""
     sent_end = await peer.say(clip.pcm)
     clip_start = sent_end - len(clip.pcm) / SAMPLE_RATE
-    cut_off = any(
-        spoke_during(peer, clip_start + a / SAMPLE_RATE + 0.2, clip_start + b / SAMPLE_RATE)
-        for a, b in clip.pause_spans
-    )
     speech_end = clip_start + clip.speech_end / SAMPLE_RATE
+    # from 0.6 s in (the previous reply's last packets may still be arriving)
+    cut_off = spoke_during(peer, clip_start + 0.6, speech_end)
     deadline = time.monotonic() + 15
     while (heard := peer.first_audible_after(speech_end)) is None and time.monotonic() < deadline:
         await asyncio.sleep(0.02)

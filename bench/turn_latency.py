@@ -52,8 +52,9 @@ async def measure(base_url: str, turns: int) -> dict:
             [m["end_of_turn_ms"] for m in thinking if "end_of_turn_ms" in m], 50
         ),
         "thinking_pauses": sum(len(make_clip(a).pause_spans) for a in ANSWERS[:turns]),
-        "cut_offs_during_thinking_pauses": cut_offs,
+        "answers_talked_over": cut_offs,
         "transcribed": heard,
+        "turn_metrics": thinking,
     }
 
 

@@ -57,6 +57,7 @@ class InterviewSession:
         self._writes: asyncio.Queue[Event] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()  # one turn at a time, whichever channel it comes from
+        self._before_last_decision: dict[str, Any] | None = None
         self._sync_clock()
 
     @classmethod
@@ -189,6 +190,11 @@ class InterviewSession:
             q.question_id,
             words=words or [],
         )
+        self._before_last_decision = {
+            "question_index": self.interview.question_index,
+            "followup_asked": self.interview.followup_asked,
+            "phase": self.interview.phase,
+        }
         if RulesInterviewer.is_repeat_request(text):
             asked = q.followup if self.interview.followup_asked else q.text
             return Reply(RulesInterviewer.repeat(asked), "repeat", q.question_id)
@@ -220,6 +226,29 @@ class InterviewSession:
         return await self._advance(
             lambda nxt: self.interviewer.transition(self.interview.question_index, nxt)
         )
+
+    async def reopen_answer(self) -> bool:
+        """The candidate went on talking after the interviewer took the turn: undo the
+        last decision, so what they say next joins the same answer."""
+        state, self._before_last_decision = self._before_last_decision, None
+        if state is None or self.finished:
+            return False
+        await self._update(**state)
+        q = self.current
+        assert q is not None
+        await self.emit(event("phase_update", phase=state["phase"], reopened=True))
+        await self.emit(
+            event(
+                "question",
+                id=q.question_id,
+                text=q.text,
+                index=state["question_index"] + 1,
+                total=len(self.questions),
+                category=q.category,
+                reopened=True,
+            )
+        )
+        return True
 
     async def skip(self) -> Reply:
         """Move on after a long silence (no answer)."""

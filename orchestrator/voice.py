@@ -40,6 +40,9 @@ class VoiceOptions:
     silence_skip_s: float = 30.0  # still nothing: move on
     time_update_s: float = 30.0
     close_delay_s: float = 1.0  # after the goodbye, before hanging up
+    # Candidate speech this soon after the end of their answer, over the reply,
+    # continues that answer: the interviewer took the turn too early.
+    continuation_window_s: float = 4.0
 
 
 @dataclass
@@ -130,7 +133,7 @@ class VoiceAgent:
             self._playback is not None
             and self.segmenter.speech_ms >= self.options.turns.barge_in_min_speech_ms
         ):
-            self._interrupt()
+            self._barge_in()
         if not self.segmenter.speaking:
             self._maybe_end_turn()
 
@@ -226,6 +229,18 @@ class VoiceAgent:
         if self._playback is playback:
             self._playback = None
             await self._record_playback(playback, interrupted=False)
+
+    def _barge_in(self) -> None:
+        playback = self._playback
+        assert playback is not None
+        self._interrupt()
+        resumed_after = self.segmenter.started_at - (playback.speech_end_mono or float("-inf"))
+        if resumed_after < self.options.continuation_window_s:
+            self._turn_task = self._spawn(self._reopen())
+
+    async def _reopen(self) -> None:
+        async with self.session.lock:
+            await self.session.reopen_answer()
 
     def _interrupt(self) -> asyncio.Task | None:  # type: ignore[type-arg]
         """Stop the interviewer mid-sentence (barge-in); record what was played."""

@@ -150,9 +150,14 @@ class WhisperEngine:
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < tok.eot]
         text = tok.decode(tokens)
-        if len(tokens) >= max_new or _repetitive(text):
+        if len(tokens) >= max_new:
             return None
         words = _merge_punctuation(model.find_alignment(tok, [tokens], encoded, content_frames)[0])
+        kept = _drop_words_past_the_end(words, len(audio) / SAMPLE_RATE)
+        if len(kept) < len(words):
+            text, words = " ".join(w.text for w in kept), kept
+        if _repetitive(text):
+            return None
         return text, words, float(result.no_speech_prob)
 
     def _standard(self, audio: np.ndarray) -> tuple[str, list[Word], float, bool]:
@@ -172,6 +177,15 @@ class WhisperEngine:
         ]
         no_speech = min((s.no_speech_prob for s in segments), default=1.0)
         return "".join(s.text for s in segments), words, float(no_speech), False
+
+
+def _drop_words_past_the_end(words: list[Word], seconds: float) -> list[Word]:
+    """Words the decoder invented over the silent padding align, with no duration,
+    onto the very end of the audio ("...as well. An index makes"): drop them."""
+    kept = list(words)
+    while kept and kept[-1].end - kept[-1].start < 0.01 and kept[-1].start >= seconds - 0.3:
+        kept.pop()
+    return kept
 
 
 def _speech_after(audio: np.ndarray, seconds: float) -> bool:

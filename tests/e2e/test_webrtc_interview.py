@@ -140,3 +140,28 @@ async def test_noise_is_not_an_answer_and_the_interview_goes_on(server, client):
     reply = await peer.wait_event("transcript", speaker="candidate", timeout=30, after=cursor)
     assert wer(ANSWERS[0], reply["data"]["text"]) < 0.25
     await peer.close()
+
+
+async def test_candidate_who_goes_on_after_a_pause_keeps_one_answer(server, client):
+    """The interviewer takes the turn after a finished-sounding sentence; the candidate
+    goes on. The reply stops and both parts stay one answer to the same question."""
+    interview = await client.create(role="Backend Engineer", duration_minutes=12)
+    iid, token = interview["id"], interview["join_token"]
+    peer = await join(client, interview)
+    cursor = await wait_listening(peer)
+    first, second = "I have worked with Python for four years.", "And before that I wrote Java for two years."
+    await peer.say(speech(first, lead_s=0.3))
+    await peer.wait_event("speaking", state="started", after=cursor, timeout=20)  # it took the turn
+    await asyncio.sleep(0.3)
+    await peer.say(speech(second))
+    stopped = await peer.wait_event("speaking", state="stopped", after=cursor, timeout=20)
+    assert stopped["data"]["interrupted"] is True
+    reopened = await peer.wait_event("question", after=cursor, timeout=20, reopened=True)
+    assert reopened["data"]["id"] == "q1"
+    await peer.wait_event("speaking", state="started", after=peer.events.index(reopened), timeout=30)
+    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    answers = [s for s in transcript if s["speaker"] == "candidate"]
+    assert [a["question_id"] for a in answers] == ["q1", "q1"]
+    assert wer(first + " " + second, " ".join(a["text"] for a in answers)) < 0.35  # short clips, Opus
+    assert any(s["speaker"] == "interviewer" and s["interrupted"] for s in transcript)
+    await peer.close()

@@ -115,3 +115,17 @@ async def test_silence_skips_to_the_next_question_then_closes(repo):
     assert (await s.skip()).kind == "closing"
     report = await s.finish()
     assert report["overall_score"] == 0 and report["recommendation"] == "no_hire"
+
+
+async def test_reopened_answer_joins_the_same_question(repo):
+    s = await new_session(repo)
+    await s.start()
+    assert (await s.answer("I like computers.")).kind == "followup"
+    assert await s.reopen_answer()  # the candidate went on talking over the follow-up
+    assert s.interview.question_index == 0 and not s.interview.followup_asked
+    assert repo.get(s.id).followup_asked is False
+    reply = await s.answer(FULL_ANSWER)
+    assert reply.question_id == "q2"  # both parts together were a full answer
+    assert [seg.question_id for seg in repo.segments(s.id) if seg.speaker == "candidate"] == ["q1", "q1"]
+    assert await s.reopen_answer() and s.interview.question_index == 0
+    assert not await s.reopen_answer()  # only the last decision can be undone
