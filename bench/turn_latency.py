@@ -38,7 +38,7 @@ async def measure(base_url: str, turns: int) -> dict:
         heard = [
             e["data"]["text"]
             for e in peer.events
-            if e["type"] == "transcript" and e["data"]["speaker"] == "candidate"
+            if e["type"] == "transcript" and e["data"]["speaker"] == "candidate" and e["data"]["final"]
         ]
     return {
         "turns": len(latencies),

@@ -139,7 +139,17 @@ class VoiceAgent:
 
     def _speculate(self) -> None:
         audio = self.segmenter.audio()
-        self._spec = _Speculation(len(audio), asyncio.ensure_future(self.stt.transcribe(audio)))
+        spec = _Speculation(len(audio), asyncio.ensure_future(self.stt.transcribe(audio)))
+        spec.task.add_done_callback(lambda _: self._show_partial(spec))
+        self._spec = spec
+
+    def _show_partial(self, spec: _Speculation) -> None:
+        """Live captions: the speculative text, before the turn is decided."""
+        if spec is not self._spec or spec.task.cancelled() or spec.task.exception() is not None:
+            return
+        text = spec.task.result().text
+        if text:
+            self._spawn(self.session.emit(event("transcript", speaker="candidate", text=text, final=False)))
 
     def _maybe_end_turn(self) -> None:
         spec = self._spec

@@ -1,0 +1,22 @@
+# Intervox server image: embedded defaults (SQLite in /data, tiny.en, espeak-ng).
+FROM python:3.11-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends espeak-ng libespeak-ng1 \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY core core
+COPY media media
+COPY stt stt
+COPY tts tts
+COPY orchestrator orchestrator
+COPY store store
+COPY api api
+COPY bench bench
+RUN pip install --no-cache-dir .
+ENV INTERVOX_HOST=0.0.0.0 \
+    INTERVOX_DATABASE_URL=sqlite:////data/intervox.db \
+    HF_HUB_OFFLINE=1
+VOLUME /data
+EXPOSE 8000
+CMD ["intervox", "serve"]
