@@ -5,15 +5,18 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY requirements requirements
 COPY core core
 COPY media media
 COPY stt stt
 COPY tts tts
+COPY vision vision
 COPY orchestrator orchestrator
 COPY store store
 COPY api api
 COPY bench bench
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . \
+ && pip install --no-cache-dir --no-deps -r requirements/vision-no-deps.txt
 ENV INTERVOX_HOST=0.0.0.0 \
     INTERVOX_DATABASE_URL=sqlite:////data/intervox.db \
     HF_HUB_OFFLINE=1

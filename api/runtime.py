@@ -18,6 +18,7 @@ from store.repository import InterviewRepository
 from stt.whisper import WhisperEngine
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
+from vision.worker import VisionWorker
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class Runtime:
         self.interviewer = make_interviewer(settings.interviewer)
         self.stt: TranscriptionWorker | None = None
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
+        self.vision: VisionWorker | None = None
+        self.vision_status = "disabled"
         self._sessions: dict[str, InterviewSession] = {}
         self._agents: dict[str, tuple[VoiceAgent, asyncio.Task[None]]] = {}
         self._session_lock = asyncio.Lock()
@@ -41,6 +44,22 @@ class Runtime:
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         await self.tts.synthesize_async("Ready.")
+        if self.settings.vision.enabled:
+            await asyncio.to_thread(self._start_vision)
+
+    def _start_vision(self) -> None:
+        """Vision is optional: without MediaPipe or the model, video interviews go on
+        without attention signals, and /health says why."""
+        try:
+            from vision.analyzer import FaceAnalyzer
+            from vision.model import face_landmarker_path
+
+            path = face_landmarker_path(self.settings.vision.model_path)
+            self.vision = VisionWorker(FaceAnalyzer(path, self.settings.vision.num_faces))
+            self.vision_status = "ok"
+        except Exception as exc:
+            log.warning("vision unavailable: %s", exc)
+            self.vision_status = f"unavailable: {exc}"
 
     async def stop(self) -> None:
         for agent, task in list(self._agents.values()):
@@ -48,13 +67,15 @@ class Runtime:
             await asyncio.wait([task], timeout=5)
         if self.stt is not None:
             self.stt.close()
+        if self.vision is not None:
+            self.vision.close()
 
     async def session(self, interview_id: str) -> InterviewSession:
         """The live session of an interview (loaded from the store on first use)."""
         async with self._session_lock:
             if interview_id not in self._sessions:
                 self._sessions[interview_id] = await InterviewSession.load(
-                    interview_id, self.repo, self.bus, self.interviewer
+                    interview_id, self.repo, self.bus, self.interviewer, self.settings.scoring.use_attention
                 )
             return self._sessions[interview_id]
 
@@ -71,7 +92,15 @@ class Runtime:
         answer = await transport.accept(sdp, type_)
         await self._replace_agent(interview_id)
         assert self.stt is not None, "runtime not started"
-        agent = VoiceAgent(session, transport, self.stt, self.tts, self.settings.turns.options())
+        agent = VoiceAgent(
+            session,
+            transport,
+            self.stt,
+            self.tts,
+            self.settings.turns.options(),
+            vision=self.vision,
+            vision_fps=self.settings.vision.fps,
+        )
         task = asyncio.ensure_future(agent.run())
         self._agents[interview_id] = (agent, task)
         return answer.sdp
@@ -97,6 +126,9 @@ class Runtime:
 
     async def end(self, interview_id: str) -> dict[str, Any]:
         session = await self.session(interview_id)
+        agent = self.agent(interview_id)
+        if agent is not None and agent.attention is not None:
+            await agent.attention.flush()
         report = await session.finish(reason="ended_by_request")
         await self._replace_agent(interview_id)
         return report

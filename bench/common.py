@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import numpy as np
+from aiortc.mediastreams import MediaStreamTrack
 
 from api.demo import speak
 from api.server import InterviewClient, free_port
@@ -106,12 +107,14 @@ class TurnResult:
 
 
 @contextlib.asynccontextmanager
-async def interview(base_url: str, minutes: int = 40, mode: str = "audio") -> AsyncIterator[CandidatePeer]:
+async def interview(
+    base_url: str, minutes: int = 40, mode: str = "audio", video: MediaStreamTrack | None = None
+) -> AsyncIterator[CandidatePeer]:
     client = InterviewClient(base_url)
     created = await client.create(
         role="Backend Engineer", level="middle", duration_minutes=minutes, mode=mode
     )
-    peer = CandidatePeer()
+    peer = CandidatePeer(video=video)
     await peer.connect(client.signal(created["id"], created["join_token"]))
     try:
         yield peer

@@ -22,17 +22,23 @@ from bench.common import ANSWERS, interview, make_clip, percentile, server_proce
 COMPLETE = [a for i, a in enumerate(ANSWERS) if "|" not in a and i != 5]
 
 
-def candidate(args: tuple[str, int, int]) -> list[float]:
-    base_url, turns, seed = args
-    return asyncio.run(_candidate(base_url, turns, seed))
+def candidate(args: tuple[str, int, int, bool]) -> list[float]:
+    base_url, turns, seed, video = args
+    return asyncio.run(_candidate(base_url, turns, seed, video))
 
 
-async def _candidate(base_url: str, turns: int, seed: int) -> list[float]:
+async def _candidate(base_url: str, turns: int, seed: int, video: bool) -> list[float]:
     rng = random.Random(seed)
     await asyncio.sleep(rng.uniform(0, 3))  # candidates do not all start at once
     clips = [make_clip(COMPLETE[(seed + i) % len(COMPLETE)]) for i in range(turns)]
     latencies: list[float] = []
-    async with interview(base_url, minutes=60) as peer:
+    camera = None
+    if video:
+        from media.webrtc.candidate import ImageTrack
+        from vision.samples import one_face
+
+        camera = ImageTrack(one_face(), fps=15)
+    async with interview(base_url, minutes=60, mode="video" if video else "audio", video=camera) as peer:
         cursor = 0
         for clip in clips:
             cursor = await wait_for_turn(peer, cursor, timeout=120)
@@ -42,9 +48,9 @@ async def _candidate(base_url: str, turns: int, seed: int) -> list[float]:
     return latencies
 
 
-def run_level(base_url: str, sessions: int, turns: int) -> dict:
+def run_level(base_url: str, sessions: int, turns: int, video: bool) -> dict:
     with multiprocessing.get_context("spawn").Pool(sessions) as pool:
-        per_candidate = pool.map(candidate, [(base_url, turns, s) for s in range(sessions)])
+        per_candidate = pool.map(candidate, [(base_url, turns, s, video) for s in range(sessions)])
     latencies = [v for vs in per_candidate for v in vs]
     finite = [v for v in latencies if v != float("inf")]
     return {
@@ -62,13 +68,14 @@ def main() -> None:
     parser.add_argument("--max", type=int, default=12)
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--limit-ms", type=float, default=1500)
+    parser.add_argument("--video", action="store_true", help="each candidate also sends a 640x480 camera")
     args = parser.parse_args()
     levels = []
     held = 0
     with server_process() as base_url:
         sessions = 1
         while sessions <= args.max:
-            level = run_level(base_url, sessions, args.turns)
+            level = run_level(base_url, sessions, args.turns, args.video)
             levels.append(level)
             if level["max_ms"] is None or level["max_ms"] >= args.limit_ms:
                 break
@@ -76,7 +83,13 @@ def main() -> None:
             sessions = sessions + 1 if sessions < 4 else sessions + 2
     print(
         json.dumps(
-            {"benchmark": "sessions", "limit_ms": args.limit_ms, "sessions_held": held, "levels": levels},
+            {
+                "benchmark": "sessions",
+                "video": args.video,
+                "limit_ms": args.limit_ms,
+                "sessions_held": held,
+                "levels": levels,
+            },
             indent=1,
         )
     )

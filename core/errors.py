@@ -26,6 +26,10 @@ class InterviewNotFound(NotFound):
     code = "INTERVIEW_NOT_FOUND"
 
 
+class NoVideo(NotFound):
+    code = "NO_VIDEO"
+
+
 class ReportNotReady(NotFound):
     code = "REPORT_NOT_READY"
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 
 from core.audio import AudioChunk
 from core.events import ClientMessage, Event
+from core.video import VideoFrame
 from media.output import AudioOutput
 
 
@@ -21,6 +22,12 @@ class Transport(ABC):
         self.on_client_message: Callable[[ClientMessage], None] | None = None
         self.has_video = False
         self._audio: asyncio.Queue[AudioChunk | None] = asyncio.Queue()
+
+    async def video_frames(self, fps: float) -> AsyncIterator[VideoFrame]:
+        """The newest camera frame, at most `fps` times a second (older ones are dropped).
+        Transports without video yield nothing."""
+        return
+        yield  # an async generator with no items
 
     async def audio_chunks(self) -> AsyncIterator[AudioChunk]:
         """Candidate audio, 16 kHz mono int16, 20 ms chunks, until the connection ends."""

@@ -13,6 +13,10 @@ REPEAT_REQUEST = re.compile(
     r"didn'?t (catch|hear)|one more time)\b",
     re.IGNORECASE,
 )
+CAMERA_DISCLOSURE = (
+    "Your camera is only used to note whether you are present and looking at the screen; "
+    "nothing about your emotions or personality is judged."
+)
 ACKNOWLEDGEMENTS = ("Thank you.", "Thanks, that's helpful.", "Okay, thank you.", "Got it, thanks.")
 
 
@@ -35,7 +39,9 @@ class Interviewer(Protocol):
     name: str
 
     def decide(self, ctx: AnswerContext) -> Decision: ...
-    def opening(self, candidate_name: str | None, role: str, minutes: int, first_question: str) -> str: ...
+    def opening(
+        self, candidate_name: str | None, role: str, minutes: int, first_question: str, video: bool = False
+    ) -> str: ...
     def transition(self, index: int, question: str) -> str: ...
     def followup(self, followup_text: str, score: AnswerScore) -> str: ...
     def closing(self, candidate_name: str | None) -> str: ...
@@ -53,11 +59,14 @@ class RulesInterviewer:
             return Decision("followup")
         return Decision("close" if ctx.is_last_question else "next")
 
-    def opening(self, candidate_name: str | None, role: str, minutes: int, first_question: str) -> str:
+    def opening(
+        self, candidate_name: str | None, role: str, minutes: int, first_question: str, video: bool = False
+    ) -> str:
         hello = f"Hi {candidate_name}." if candidate_name else "Hi there."
+        camera = f"{CAMERA_DISCLOSURE} " if video else ""
         return (
             f"{hello} Thanks for joining this interview for the {role} role. "
-            f"It will take about {minutes} minutes. Take your time with each answer, "
+            f"It will take about {minutes} minutes. {camera}Take your time with each answer, "
             f"and tell me when you're done. {first_question}"
         )
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
+from orchestrator.attention_report import attention_section
 from orchestrator.interviewer import AnswerContext, RulesInterviewer
 from orchestrator.report import answer_text, build_report, key_points
 from orchestrator.scoring import score_answer
@@ -47,7 +48,9 @@ class InterviewSession:
         repo: InterviewRepository,
         bus: InProcessBus,
         interviewer: RulesInterviewer,
+        use_attention: bool = False,
     ) -> None:
+        self.use_attention = use_attention
         self.interview = interview
         self.questions = questions
         self.repo = repo
@@ -62,11 +65,16 @@ class InterviewSession:
 
     @classmethod
     async def load(
-        cls, interview_id: str, repo: InterviewRepository, bus: InProcessBus, interviewer: RulesInterviewer
+        cls,
+        interview_id: str,
+        repo: InterviewRepository,
+        bus: InProcessBus,
+        interviewer: RulesInterviewer,
+        use_attention: bool = False,
     ) -> InterviewSession:
         interview = await asyncio.to_thread(repo.get, interview_id)
         questions = await asyncio.to_thread(repo.questions, interview_id)
-        return cls(interview, questions, repo, bus, interviewer)
+        return cls(interview, questions, repo, bus, interviewer, use_attention)
 
     # -- time -------------------------------------------------------------
     def _sync_clock(self) -> None:
@@ -158,12 +166,22 @@ class InterviewSession:
         q = self.current
         assert q is not None
         if self.interview.status == "scheduled":
-            await self._update(status="in_progress", phase="questions", started_at=utc_now())
+            video = self.interview.mode == "video"
+            await self._update(
+                status="in_progress",
+                phase="questions",
+                started_at=utc_now(),
+                attention_disclosed_at=utc_now() if video else None,
+            )
             self._sync_clock()
             await self.emit(event("phase_update", phase="intro"))
             await self.emit(event("phase_update", phase="questions"))
             text = self.interviewer.opening(
-                self.interview.candidate_name, self.interview.role, self.interview.duration_minutes, q.text
+                self.interview.candidate_name,
+                self.interview.role,
+                self.interview.duration_minutes,
+                q.text,
+                video=video,
             )
             await self._announce_question("question", q.text)
             return Reply(text, "question", q.question_id)
@@ -318,7 +336,11 @@ class InterviewSession:
                 return report
         await self._update(status="completed", phase="completed", ended_at=utc_now())
         segments = await asyncio.to_thread(self.repo.segments, self.id)
-        report = build_report(self.interview, self.questions, segments)
+        attention = None
+        if self.interview.mode == "video":
+            stored = await asyncio.to_thread(self.repo.attention_samples, self.id)
+            attention = attention_section(self.id, stored, self.interview.attention_disclosed_at)
+        report = build_report(self.interview, self.questions, segments, attention, self.use_attention)
         await asyncio.to_thread(self.repo.save_report, self.id, report)
         await self.emit(event("phase_update", phase="completed"))
         await self.emit(

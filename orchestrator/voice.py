@@ -20,6 +20,7 @@ from core.audio import AudioChunk
 from core.errors import EngineBusy, InterviewEnded
 from core.events import ClientMessage, event
 from media.transport import Transport
+from orchestrator.attention import AttentionMonitor
 from orchestrator.playback import Playback
 from orchestrator.session import InterviewSession, Reply
 from store.bus import Subscription
@@ -28,6 +29,7 @@ from stt.turns import TurnOptions, required_silence_ms
 from stt.whisper import Transcript
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer
+from vision.worker import VisionWorker
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ class VoiceAgent:
         stt: TranscriptionWorker,
         tts: SpeechSynthesizer,
         options: VoiceOptions | None = None,
+        vision: VisionWorker | None = None,
+        vision_fps: float = 4.0,
     ) -> None:
         self.session, self.transport, self.stt, self.tts = session, transport, stt, tts
         self.options = options or VoiceOptions()
@@ -75,6 +79,12 @@ class VoiceAgent:
         self._listening_since: float | None = None
         self._prompted = False
         self.finished = asyncio.Event()
+        self.attention: AttentionMonitor | None = None
+        if vision is not None and transport.has_video and session.interview.mode == "video":
+            self.attention = AttentionMonitor(
+                session, transport, vision, vision_fps, answering=lambda: self._playback is None
+            )
+        self._watcher: asyncio.Task[None] | None = None
         transport.output.on_first_frame = self._on_first_frame
         transport.on_client_message = self._on_client_message
 
@@ -89,6 +99,8 @@ class VoiceAgent:
                 reply = await self.session.start()
             self._speak(reply)
             self._ticker = self._spawn(self._tick())
+            if self.attention is not None:
+                self._watcher = self._spawn(self.attention.run())
             async for chunk in self.transport.audio_chunks():
                 self._on_chunk(chunk)
         except InterviewEnded:
@@ -101,7 +113,9 @@ class VoiceAgent:
         if recording is not None:
             await recording
         await self._keep_partial_answer()
-        for task in (self._speak_task, self._turn_task, self._ticker, self._forwarder):
+        if self.attention is not None:
+            await self.attention.flush()
+        for task in (self._speak_task, self._turn_task, self._ticker, self._forwarder, self._watcher):
             if task is not None and not task.done():
                 task.cancel()
         await self.transport.close()
@@ -293,6 +307,8 @@ class VoiceAgent:
             self._spawn(self._finish())
 
     async def _finish(self) -> None:
+        if self.attention is not None:
+            await self.attention.flush()
         await self.session.finish()
         await asyncio.sleep(self.options.close_delay_s)
         await self.transport.close()

@@ -34,6 +34,8 @@ class InterviewRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # when the candidate was told what the camera analysis measures (video interviews)
+    attention_disclosed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class QuestionRow(Base):
@@ -82,3 +84,22 @@ class ReportRow(Base):
     interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class AttentionSampleRow(Base):
+    """One analysed camera frame (no image, no landmarks)."""
+
+    __tablename__ = "attention_samples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), index=True)
+    t: Mapped[float] = mapped_column(Float)
+    faces: Mapped[int] = mapped_column(Integer)
+    looking: Mapped[bool] = mapped_column()
+    eyes_closed: Mapped[bool] = mapped_column()
+    yaw: Mapped[float | None] = mapped_column(Float, nullable=True)
+    pitch: Mapped[float | None] = mapped_column(Float, nullable=True)
+    movement: Mapped[float | None] = mapped_column(Float, nullable=True)
+    issue: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    answering: Mapped[bool] = mapped_column(default=False)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import InterviewNotFound
 from core.events import Event
-from store.models import EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
+from store.models import AttentionSampleRow, EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
 
 
 class InterviewRepository:
@@ -82,3 +82,16 @@ class InterviewRepository:
         with self._sessions() as s:
             row = s.get(ReportRow, interview_id)
         return None if row is None else row.body
+
+    def add_attention_samples(self, interview_id: str, samples: list[dict[str, Any]]) -> None:
+        with self._sessions.begin() as s:
+            s.add_all(AttentionSampleRow(interview_id=interview_id, **sample) for sample in samples)
+
+    def attention_samples(self, interview_id: str) -> list[dict[str, Any]]:
+        columns = [
+            c.name for c in AttentionSampleRow.__table__.columns if c.name not in ("id", "interview_id")
+        ]
+        with self._sessions() as s:
+            query = select(AttentionSampleRow).where(AttentionSampleRow.interview_id == interview_id)
+            rows = s.scalars(query.order_by(AttentionSampleRow.t))
+            return [{name: getattr(row, name) for name in columns} for row in rows]

@@ -39,7 +39,7 @@ async def interview_events(websocket: WebSocket, interview_id: str) -> None:
         sender = asyncio.ensure_future(_send_events(websocket, events))
         try:
             await _receive(websocket, runtime, interview_id)
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, RuntimeError):  # the client left, or we closed after the end
             pass
         finally:
             sender.cancel()

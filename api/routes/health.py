@@ -19,9 +19,10 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
         "db": "ok" if await asyncio.to_thread(runtime.repo.ping) else "error",
         "stt": "ok" if runtime.stt is not None else "loading",
         "tts": "ok" if runtime.tts.last_synthesis_ms > 0 else "loading",
+        "vision": runtime.vision_status,
         "interviewer": runtime.interviewer.name,
     }
-    healthy = all(v != "error" for v in components.values())
+    healthy = components["db"] == "ok"
     return {
         "status": "ok" if healthy else "degraded",
         "version": version("intervox"),

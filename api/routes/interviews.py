@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.deps import InterviewDep, RuntimeDep, SettingsDep
 from api.schemas import (
@@ -18,9 +18,11 @@ from api.schemas import (
     Transcript,
     TranscriptSegment,
 )
-from core.errors import InterviewEnded, ReportNotReady
+from core.errors import InterviewEnded, NoVideo, ReportNotReady
 from orchestrator.plan import plan_interview
 from store.models import InterviewRow, QuestionRow
+from vision.attention import AttentionSample, flags
+from vision.timeline import render_png
 
 router = APIRouter(prefix="/api/v1/interviews", tags=["interviews"])
 
@@ -93,3 +95,19 @@ async def post_message(body: MessageIn, interview: InterviewDep, runtime: Runtim
         phase=session.interview.phase,
         report=report,
     )
+
+
+@router.get(
+    "/{interview_id}/attention.png", response_class=Response, responses={200: {"content": {"image/png": {}}}}
+)
+async def attention_timeline(interview: InterviewDep, runtime: RuntimeDep) -> Response:
+    """Presence, looking at the screen and faces over the interview, flags shaded."""
+    if interview.mode != "video":
+        raise NoVideo("only video interviews have an attention timeline", {"mode": interview.mode})
+    agent = runtime.agent(interview.id)
+    if agent is not None and agent.attention is not None:
+        await agent.attention.flush()
+    stored = await asyncio.to_thread(runtime.repo.attention_samples, interview.id)
+    samples = [AttentionSample(**row) for row in stored]
+    png = await asyncio.to_thread(render_png, samples, flags(samples), f"Attention: {interview.role}")
+    return Response(png, media_type="image/png")

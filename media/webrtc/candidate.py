@@ -8,12 +8,14 @@ on the data channel. Signalling is handed in, so this module knows no HTTP.
 from __future__ import annotations
 
 import asyncio
+import fractions
 import json
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import av
 import numpy as np
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
@@ -40,6 +42,31 @@ class HeardFrame:
 
     def __post_init__(self) -> None:
         self.dbfs = rms_dbfs(self.pcm)
+
+
+class ImageTrack(MediaStreamTrack):
+    """A camera that shows `image` (RGB), changeable at any time, at `fps`."""
+
+    kind = "video"
+
+    def __init__(self, image: np.ndarray, fps: int = 10) -> None:
+        super().__init__()
+        self.image = image
+        self.fps = fps
+        self._pts = 0
+        self._start: float | None = None
+
+    async def recv(self) -> av.VideoFrame:
+        if self._start is None:
+            self._start = time.monotonic()
+        delay = self._start + self._pts / self.fps - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        frame = av.VideoFrame.from_ndarray(self.image, format="rgb24")
+        frame.pts = self._pts * (90_000 // self.fps)
+        frame.time_base = fractions.Fraction(1, 90_000)
+        self._pts += 1
+        return frame
 
 
 class CandidatePeer:

@@ -8,9 +8,11 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc.contrib.media import MediaRelay
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcdatachannel import RTCDataChannel
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 from core.audio import AudioChunk
 from core.errors import InvalidSdp
 from core.events import ClientMessage, Event
+from core.video import VideoFrame
 from media.transport import Transport
 from media.webrtc.tracks import PacedAudioTrack, read_audio_chunks
 
@@ -45,6 +48,7 @@ class WebRtcTransport(Transport):
         self._tasks: set[asyncio.Task[None]] = set()
         self.outbound = PacedAudioTrack(self.output.pop_frame)
         self.video_track: MediaStreamTrack | None = None
+        self._relay = MediaRelay()
         self.pc.on("track", self._on_track)
         self.pc.on("datachannel", self._on_datachannel)
         self.pc.on("connectionstatechange", self._on_state)
@@ -75,7 +79,9 @@ class WebRtcTransport(Transport):
         elif track.kind == "video":
             self.has_video = True
             self.video_track = track
-            self._spawn(self._drain_video(track))
+            # Unread remote frames would queue up without limit inside aiortc: one
+            # unbuffered relay subscriber always reads, others get the newest frame.
+            self._spawn(self._drain_video(self._relay.subscribe(track, buffered=False)))
 
     def _tune_jitter_buffer(self, track: MediaStreamTrack) -> None:
         for transceiver in self.pc.getTransceivers():
@@ -89,10 +95,26 @@ class WebRtcTransport(Transport):
         self._end_audio()
 
     async def _drain_video(self, track: MediaStreamTrack) -> None:
-        # Unread remote frames would queue up without limit inside aiortc.
         with contextlib.suppress(MediaStreamError):
             while True:
                 await track.recv()
+
+    async def video_frames(self, fps: float) -> AsyncIterator[VideoFrame]:
+        if self.video_track is None:
+            return
+        latest = self._relay.subscribe(self.video_track, buffered=False)
+        interval = 1.0 / fps
+        try:
+            while not self.closed.is_set():
+                started = time.monotonic()
+                frame = await latest.recv()
+                rgb = frame.to_ndarray(format="rgb24")  # type: ignore[union-attr]
+                yield VideoFrame(rgb, time.monotonic())
+                await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+        except MediaStreamError:
+            return
+        finally:
+            latest.stop()
 
     def _on_datachannel(self, channel: RTCDataChannel) -> None:
         if channel.label != EVENTS_LABEL:

@@ -102,7 +102,7 @@ def test_malformed_sdp_is_a_400_and_the_interview_goes_on(client):
 
 
 def test_a_whole_chat_interview_produces_transcript_and_report(client):
-    iv = create(client, duration_minutes=8, candidate_name="Sam")  # two questions
+    iv = create(client, duration_minutes=8, candidate_name="Sam", mode="chat")  # two questions
     url = f"/api/v1/interviews/{iv['id']}"
     first = client.post(f"{url}/messages", json={"text": "Hello, I'm ready."}, headers=auth(iv)).json()
     assert first["reply"].startswith("Hi Sam.") and first["question_id"] == "q1"
@@ -189,3 +189,30 @@ def test_websocket_carries_events_and_answers(client):
         ws.send_json({"type": "end"})
         ended = receive_until(ws, "interview_ended")[-1]
         assert ended["data"]["recommendation"] in {"strong_hire", "hire", "maybe", "no_hire"}
+
+
+def test_video_interview_without_frames_says_so_and_audio_has_no_attention(client):
+    video = create(client, mode="video")
+    client.post(f"/api/v1/interviews/{video['id']}/messages", json={"text": "hi"}, headers=auth(video))
+    assert (
+        "camera"
+        in client.get(f"/api/v1/interviews/{video['id']}/transcript", headers=auth(video)).json()["segments"][
+            0
+        ]["text"]
+    )  # disclosed
+    report = client.post(f"/api/v1/interviews/{video['id']}/end", headers=auth(video)).json()
+    attention = report["attention"]
+    assert attention["video_seconds"] == 0 and attention["note"] == "the camera sent no frames"
+    assert attention["disclosed_at"] and attention["flags"] == []
+    assert report["scores"]["attention"] is None and report["scores"]["attention_in_overall"] is False
+    png = client.get(f"/api/v1/interviews/{video['id']}/attention.png", headers=auth(video))
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+
+    audio = create(client, mode="audio")
+    client.post(f"/api/v1/interviews/{audio['id']}/messages", json={"text": "hi"}, headers=auth(audio))
+    assert (
+        client.post(f"/api/v1/interviews/{audio['id']}/end", headers=auth(audio)).json()["attention"] is None
+    )
+    assert_error(
+        client.get(f"/api/v1/interviews/{audio['id']}/attention.png", headers=auth(audio)), 404, "NO_VIDEO"
+    )
