@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import events, health, interviews, rtc
+from api.routes import candidate, events, health, interviews, rtc
 from api.runtime import Runtime
 from api.settings import Settings
 
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Intervox", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
-    for module in (health, interviews, rtc, events):
+    for module in (health, interviews, rtc, events, candidate):
         app.include_router(module.router)
+    app.include_router(candidate.pages)
+    app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")
     return app

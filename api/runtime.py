@@ -79,6 +79,9 @@ class Runtime:
                 )
             return self._sessions[interview_id]
 
+    def cached_session(self, interview_id: str) -> InterviewSession | None:
+        return self._sessions.get(interview_id)
+
     def agent(self, interview_id: str) -> VoiceAgent | None:
         entry = self._agents.get(interview_id)
         return entry[0] if entry and not entry[1].done() else None

@@ -39,6 +39,8 @@ class InterviewPublic(BaseModel):
     created_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
+    consent: dict[str, Any] | None = None
+    consented_at: datetime | None = None
     current_question: QuestionPublic | None
 
 
@@ -61,6 +63,22 @@ class TranscriptSegment(BaseModel):
 class Transcript(BaseModel):
     interview_id: str
     segments: list[TranscriptSegment]
+
+
+class ConsentIn(BaseModel):
+    recording: bool  # voice recorded and transcribed, report to the recruiting team
+    camera_analysis: bool = False  # attention signals from the camera (video interviews)
+
+
+class ConsentOut(BaseModel):
+    consent: dict[str, Any]
+    consented_at: datetime
+
+
+class Feedback(BaseModel):
+    summary: str
+    strengths: list[str]
+    to_work_on: list[str]
 
 
 class MessageIn(BaseModel):

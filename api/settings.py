@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     public_url: str | None = None  # base of join_url; defaults to the request's own URL
     database_url: str = "sqlite:///./data/intervox.db"
     interviewer: str = "rules"
+    candidate_feedback: bool = False  # show candidates a short summary of their report at the end
+    web_dir: str = ""  # the candidate pages; default: web/ beside the code, or ./web
     log_level: str = "info"
     stt: SttSettings = SttSettings()
     tts: TtsSettings = TtsSettings()

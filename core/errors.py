@@ -50,6 +50,14 @@ class InvalidSdp(IntervoxError):
     code, status = "INVALID_SDP", 400
 
 
+class ConsentRequired(IntervoxError):
+    code, status = "CONSENT_REQUIRED", 400
+
+
+class FeedbackDisabled(NotFound):
+    code = "FEEDBACK_DISABLED"
+
+
 class InvalidInput(IntervoxError):
     code, status = "INVALID_INPUT", 400
 

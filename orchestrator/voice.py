@@ -285,6 +285,18 @@ class VoiceAgent:
         if playback.speech_end_mono is not None:
             data["reply_latency_ms"] = round((mono - playback.speech_end_mono) * 1000)
         self._spawn(self.session.emit(event("speaking", **data)))
+        # captions while it speaks; the final transcript (what was played) follows at the end
+        self._spawn(
+            self.session.emit(
+                event(
+                    "transcript",
+                    speaker="interviewer",
+                    text=playback.reply.text,
+                    final=False,
+                    question_id=playback.reply.question_id,
+                )
+            )
+        )
 
     async def _record_playback(self, playback: Playback, interrupted: bool) -> None:
         played = self.transport.output.played_samples(playback.id)

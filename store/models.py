@@ -36,6 +36,9 @@ class InterviewRow(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # when the candidate was told what the camera analysis measures (video interviews)
     attention_disclosed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # what the candidate agreed to in the room before joining, and when
+    consent: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class QuestionRow(Base):

@@ -216,3 +216,43 @@ def test_video_interview_without_frames_says_so_and_audio_has_no_attention(clien
     assert_error(
         client.get(f"/api/v1/interviews/{audio['id']}/attention.png", headers=auth(audio)), 404, "NO_VIDEO"
     )
+
+
+def test_room_page_and_its_files_are_served(client):
+    iv = create(client)
+    page = client.get(f"/interview/{iv['id']}?token={iv['join_token']}")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert '<script src="/static/room.js">' in page.text
+    assert client.get("/static/room.js").status_code == 200
+    assert client.get("/static/room.css").status_code == 200
+
+
+def test_consent_is_recorded_and_required(client):
+    iv = create(client, mode="audio")
+    url = f"/api/v1/interviews/{iv['id']}/consent"
+    assert_error(client.post(url, json={"recording": False}, headers=auth(iv)), 400, "CONSENT_REQUIRED")
+    assert_error(client.post(url, json={"recording": True}), 401, "UNAUTHORIZED")
+    body = client.post(url, json={"recording": True, "camera_analysis": True}, headers=auth(iv)).json()
+    assert body["consent"] == {"recording": True, "camera_analysis": False}  # audio: no camera to analyse
+    assert body["consented_at"]
+
+
+def test_candidate_feedback_only_when_the_operator_allows_it(client, tmp_path):
+    from api.settings import Settings
+
+    iv = create(client, mode="chat")
+    assert_error(
+        client.get(f"/api/v1/interviews/{iv['id']}/feedback", headers=auth(iv)), 404, "FEEDBACK_DISABLED"
+    )
+    with TestClient(
+        create_app(Settings(database_url=f"sqlite:///{tmp_path}/f.db", candidate_feedback=True))
+    ) as c:
+        iv = create(c, mode="chat")
+        url = f"/api/v1/interviews/{iv['id']}"
+        assert_error(c.get(f"{url}/feedback", headers=auth(iv)), 404, "REPORT_NOT_READY")
+        c.post(f"{url}/messages", json={"text": "hi"}, headers=auth(iv))
+        c.post(f"{url}/messages", json={"text": GOOD_ANSWER}, headers=auth(iv))
+        c.post(f"{url}/end", headers=auth(iv))
+        feedback = c.get(f"{url}/feedback", headers=auth(iv)).json()
+        assert feedback["summary"].startswith("You answered 1 of")
+        assert "overall_score" not in feedback and "recommendation" not in feedback
