@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import candidate, events, health, interviews, rtc
+from api.routes import candidate, events, health, interviews, phone, rtc
 from api.runtime import Runtime
 from api.settings import Settings
 
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Intervox", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
-    for module in (health, interviews, rtc, events, candidate):
+    for module in (health, interviews, rtc, events, candidate, phone):
         app.include_router(module.router)
     app.include_router(candidate.pages)
     app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")

@@ -8,6 +8,7 @@ from typing import Any
 
 from api.settings import Settings
 from core.errors import InterviewEnded
+from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
 from orchestrator.session import InterviewSession, Reply
@@ -93,7 +94,12 @@ class Runtime:
             raise InterviewEnded("this interview has already ended", {"status": session.status})
         transport = WebRtcTransport(self.settings.webrtc.options())
         answer = await transport.accept(sdp, type_)
-        await self._replace_agent(interview_id)
+        await self.attach(session, transport)
+        return answer.sdp
+
+    async def attach(self, session: InterviewSession, transport: Transport) -> VoiceAgent:
+        """Run the interview over this connection; a newer one replaces an older one."""
+        await self._replace_agent(session.id)
         assert self.stt is not None, "runtime not started"
         agent = VoiceAgent(
             session,
@@ -103,10 +109,10 @@ class Runtime:
             self.settings.turns.options(),
             vision=self.vision,
             vision_fps=self.settings.vision.fps,
+            beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
         )
-        task = asyncio.ensure_future(agent.run())
-        self._agents[interview_id] = (agent, task)
-        return answer.sdp
+        self._agents[session.id] = (agent, asyncio.ensure_future(agent.run()))
+        return agent
 
     async def _replace_agent(self, interview_id: str) -> None:
         old = self._agents.pop(interview_id, None)

@@ -18,6 +18,7 @@ class SttSettings(BaseModel):
     compute_type: str = "int8"
     cpu_threads: int = Field(2, ge=1, le=64)
     beam_size: int = Field(1, ge=1, le=10)
+    phone_beam_size: int = Field(5, ge=1, le=10)  # 8 kHz calls: fewer errors for ~100 ms
     workers: int = Field(1, ge=1, le=16)  # transcription threads shared by all sessions
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
 
@@ -44,6 +45,7 @@ class TurnSettings(BaseModel):
     vad_stop_threshold: float = Field(0.35, gt=0, lt=1)
     silence_prompt_s: float = Field(12.0, gt=0)
     silence_skip_s: float = Field(30.0, gt=0)
+    phone_hangup_after_s: float = Field(90.0, gt=0)
 
     def options(self) -> VoiceOptions:
         return VoiceOptions(
@@ -57,6 +59,7 @@ class TurnSettings(BaseModel):
             vad=VadOptions(start_threshold=self.vad_start_threshold, stop_threshold=self.vad_stop_threshold),
             silence_prompt_s=self.silence_prompt_s,
             silence_skip_s=self.silence_skip_s,
+            phone_hangup_after_s=self.phone_hangup_after_s,
         )
 
 

@@ -148,3 +148,15 @@ def spoke_during(peer: CandidatePeer, start: float, end: float) -> bool:
 
 def percentile(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def level_figures(latencies: list[float]) -> dict:
+    """p50/p95/max of one load level; unanswered turns count as infinite."""
+    finite = [v for v in latencies if v != float("inf")]
+    return {
+        "turns": len(latencies),
+        "p50_ms": percentile(finite, 50),
+        "p95_ms": percentile(finite, 95),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "unanswered_turns": len(latencies) - len(finite),
+    }

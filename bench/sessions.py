@@ -16,7 +16,15 @@ import json
 import multiprocessing
 import random
 
-from bench.common import ANSWERS, interview, make_clip, percentile, server_process, speak_turn, wait_for_turn
+from bench.common import (
+    ANSWERS,
+    interview,
+    level_figures,
+    make_clip,
+    server_process,
+    speak_turn,
+    wait_for_turn,
+)
 
 # Clearly finished answers only: this measures load, not the patience policy.
 COMPLETE = [a for i, a in enumerate(ANSWERS) if "|" not in a and i != 5]
@@ -51,16 +59,7 @@ async def _candidate(base_url: str, turns: int, seed: int, video: bool) -> list[
 def run_level(base_url: str, sessions: int, turns: int, video: bool) -> dict:
     with multiprocessing.get_context("spawn").Pool(sessions) as pool:
         per_candidate = pool.map(candidate, [(base_url, turns, s, video) for s in range(sessions)])
-    latencies = [v for vs in per_candidate for v in vs]
-    finite = [v for v in latencies if v != float("inf")]
-    return {
-        "sessions": sessions,
-        "turns": len(latencies),
-        "p50_ms": percentile(finite, 50),
-        "p95_ms": percentile(finite, 95),
-        "max_ms": round(max(latencies), 1) if latencies else None,
-        "unanswered_turns": len(latencies) - len(finite),
-    }
+    return {"sessions": sessions, **level_figures([v for vs in per_candidate for v in vs])}
 
 
 def main() -> None:

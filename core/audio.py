@@ -78,3 +78,37 @@ def write_wav(path: str, pcm: np.ndarray, rate: int = SAMPLE_RATE) -> None:
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(pcm.astype(np.int16).tobytes())
+
+
+# --- G.711 mu-law (telephony: 8 kHz, one byte a sample) -------------------------
+_MULAW_BIAS, _MULAW_CLIP = 0x84, 32635
+
+
+def _mulaw_decode_table() -> np.ndarray:
+    u = ~np.arange(256, dtype=np.int32) & 0xFF
+    exponent, mantissa = (u >> 4) & 0x07, u & 0x0F
+    magnitude = (((mantissa << 3) + _MULAW_BIAS) << exponent) - _MULAW_BIAS
+    return np.where(u & 0x80, -magnitude, magnitude).astype(np.int16)
+
+
+def _mulaw_encode_table() -> np.ndarray:
+    x = np.arange(-32768, 32768, dtype=np.int32)
+    sign = np.where(x < 0, 0x80, 0)
+    magnitude = np.minimum(np.abs(x), _MULAW_CLIP) + _MULAW_BIAS
+    exponent = np.clip(np.floor(np.log2(magnitude)).astype(np.int32) - 7, 0, 7)
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8)
+
+
+MULAW_DECODE = _mulaw_decode_table()
+MULAW_ENCODE = _mulaw_encode_table()  # indexed by int16 sample + 32768
+
+
+def mulaw_decode(data: bytes) -> np.ndarray:
+    """mu-law bytes to int16 PCM (same rate)."""
+    return MULAW_DECODE[np.frombuffer(data, dtype=np.uint8)]
+
+
+def mulaw_encode(pcm: np.ndarray) -> bytes:
+    """int16 PCM to mu-law bytes (same rate)."""
+    return MULAW_ENCODE[pcm.astype(np.int32) + 32768].tobytes()

@@ -50,7 +50,7 @@ def format_seconds(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-ClientMessageType = Literal["answer", "ready", "end"]
+ClientMessageType = Literal["answer", "ready", "end", "repeat"]
 
 
 class ClientMessage(BaseModel):

@@ -11,9 +11,13 @@ from core.events import ClientMessage, Event
 from core.video import VideoFrame
 from media.output import AudioOutput
 
+MAX_QUEUED_CHUNKS = 1500  # 30 s of audio: more means a client sending faster than real time
+
 
 class Transport(ABC):
     """One candidate connection."""
+
+    kind = "unknown"
 
     def __init__(self) -> None:
         self.output = AudioOutput()
@@ -21,7 +25,8 @@ class Transport(ABC):
         self.connected = asyncio.Event()
         self.on_client_message: Callable[[ClientMessage], None] | None = None
         self.has_video = False
-        self._audio: asyncio.Queue[AudioChunk | None] = asyncio.Queue()
+        self._audio: asyncio.Queue[AudioChunk | None] = asyncio.Queue(maxsize=MAX_QUEUED_CHUNKS)
+        self.dropped_chunks = 0
 
     async def video_frames(self, fps: float) -> AsyncIterator[VideoFrame]:
         """The newest camera frame, at most `fps` times a second (older ones are dropped).
@@ -35,10 +40,20 @@ class Transport(ABC):
             yield chunk
 
     def _push_audio(self, chunk: AudioChunk) -> None:
-        self._audio.put_nowait(chunk)
+        """Queue candidate audio. Real speech arrives in real time and is never dropped;
+        a flood beyond 30 s ahead of the listener is, so memory stays bounded."""
+        try:
+            self._audio.put_nowait(chunk)
+        except asyncio.QueueFull:
+            self.dropped_chunks += 1
 
     def _end_audio(self) -> None:
-        self._audio.put_nowait(None)
+        while True:
+            try:
+                self._audio.put_nowait(None)
+                return
+            except asyncio.QueueFull:
+                self._audio.get_nowait()  # the end matters more than the oldest chunk
 
     @abstractmethod
     async def send_event(self, event: Event) -> None:
@@ -47,3 +62,7 @@ class Transport(ABC):
     @abstractmethod
     async def close(self) -> None:
         """End the connection; `closed` is set afterwards."""
+
+    async def clear(self) -> None:
+        """Barge-in: stop the interviewer's queued speech (transports may tell the far end too)."""
+        self.output.clear()

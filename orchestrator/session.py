@@ -36,6 +36,7 @@ class Reply:
     kind: ReplyKind
     question_id: str | None
     ends_interview: bool = False
+    hangs_up: bool = False  # end the call after saying it; the interview stays resumable
 
 
 class InterviewSession:
@@ -214,8 +215,7 @@ class InterviewSession:
             "phase": self.interview.phase,
         }
         if RulesInterviewer.is_repeat_request(text):
-            asked = q.followup if self.interview.followup_asked else q.text
-            return Reply(RulesInterviewer.repeat(asked), "repeat", q.question_id)
+            return self.repeat()
         segments = await asyncio.to_thread(self.repo.segments, self.id)
         scored = score_answer(answer_text(q.question_id, segments), key_points(q))
         await self.emit(
@@ -273,6 +273,24 @@ class InterviewSession:
         if self.interview.question_index >= len(self.questions) - 1 or self.time_remaining() <= 0:
             return await self._close()
         return await self._advance(RulesInterviewer.move_on)
+
+    def repeat(self) -> Reply:
+        """Say the current question (or follow-up) again."""
+        q = self.current
+        if q is None:
+            return Reply("", "repeat", None)
+        asked = q.followup if self.interview.followup_asked else q.text
+        return Reply(RulesInterviewer.repeat(asked), "repeat", q.question_id)
+
+    def goodbye_for_now(self) -> Reply:
+        """A phone caller who has gone silent: end the call politely, keep the interview open."""
+        return Reply(
+            "I haven't heard from you for a while, so I'll end the call here. Call back with the same "
+            "link or number to continue where we left off. Goodbye.",
+            "closing",
+            None,
+            hangs_up=True,
+        )
 
     def prompt(self) -> Reply:
         q = self.current

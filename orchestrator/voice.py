@@ -45,6 +45,9 @@ class VoiceOptions:
     # Candidate speech this soon after the end of their answer, over the reply,
     # continues that answer: the interviewer took the turn too early.
     continuation_window_s: float = 4.0
+    # phone calls only: after this long without a word from the caller, say goodbye
+    # and hang up (the interview stays open; calling back resumes it)
+    phone_hangup_after_s: float = 90.0
 
 
 @dataclass
@@ -65,7 +68,9 @@ class VoiceAgent:
         options: VoiceOptions | None = None,
         vision: VisionWorker | None = None,
         vision_fps: float = 4.0,
+        beam_size: int | None = None,
     ) -> None:
+        self.beam_size = beam_size  # narrow-band phone audio is worth a wider beam
         self.session, self.transport, self.stt, self.tts = session, transport, stt, tts
         self.options = options or VoiceOptions()
         self.segmenter = SpeechSegmenter(self.options.vad)
@@ -77,6 +82,7 @@ class VoiceAgent:
         self._forwarder: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._listening_since: float | None = None
+        self._last_candidate_speech = time.monotonic()
         self._prompted = False
         self.finished = asyncio.Event()
         self.attention: AttentionMonitor | None = None
@@ -137,6 +143,7 @@ class VoiceAgent:
         for change in self.segmenter.push(chunk):
             if change is SegmenterEvent.SPEECH_STARTED:
                 self._listening_since = None
+                self._last_candidate_speech = time.monotonic()
             elif change is SegmenterEvent.SPEECH_PAUSED:
                 self._speculate()
             elif change is SegmenterEvent.SPEECH_RESUMED:
@@ -153,7 +160,7 @@ class VoiceAgent:
 
     def _speculate(self) -> None:
         audio = self.segmenter.audio()
-        spec = _Speculation(len(audio), asyncio.ensure_future(self.stt.transcribe(audio)))
+        spec = _Speculation(len(audio), asyncio.ensure_future(self.stt.transcribe(audio, self.beam_size)))
         spec.task.add_done_callback(lambda _: self._show_partial(spec))
         self._spec = spec
 
@@ -226,7 +233,7 @@ class VoiceAgent:
         audio = self.segmenter.take()
         start = self.session.elapsed(self.segmenter.started_at)
         with contextlib.suppress(Exception):
-            transcript = await self.stt.transcribe(audio)
+            transcript = await self.stt.transcribe(audio, self.beam_size)
             if not transcript.empty and self.session.current is not None:
                 await self.session.record(
                     "candidate",
@@ -272,6 +279,7 @@ class VoiceAgent:
         if playback is None:
             return None
         self.transport.output.clear()
+        self._spawn(self.transport.clear())  # a phone provider flushes its own buffer too
         if self._speak_task is not None and not self._speak_task.done():
             self._speak_task.cancel()
         return self._spawn(self._record_playback(playback, interrupted=True))
@@ -317,6 +325,12 @@ class VoiceAgent:
             self._listening_since = time.monotonic()
         if playback.reply.ends_interview:
             self._spawn(self._finish())
+        elif playback.reply.hangs_up and not interrupted:
+            self._spawn(self._hang_up())
+
+    async def _hang_up(self) -> None:
+        await asyncio.sleep(self.options.close_delay_s)
+        await self.transport.close()
 
     async def _finish(self) -> None:
         if self.attention is not None:
@@ -342,7 +356,13 @@ class VoiceAgent:
         if self._turn_task is not None and not self._turn_task.done():
             return
         silent = now - self._listening_since
-        if silent >= self.options.silence_skip_s:
+        if (
+            self.transport.kind == "phone"
+            and now - self._last_candidate_speech >= self.options.phone_hangup_after_s
+        ):
+            self._listening_since = None
+            self._speak(self.session.goodbye_for_now())
+        elif silent >= self.options.silence_skip_s:
             self._listening_since = None
             async with self.session.lock:
                 reply = await self.session.skip()
@@ -350,6 +370,12 @@ class VoiceAgent:
         elif silent >= self.options.silence_prompt_s and not self._prompted:
             self._prompted = True
             self._speak(self.session.prompt())
+
+    async def _repeat(self) -> None:
+        async with self.session.lock:
+            reply = self.session.repeat()
+        if reply.text:
+            self._speak(reply)
 
     def answer_text(self, text: str) -> None:
         """A typed answer (data channel or WebSocket): handled like a spoken one."""
@@ -362,5 +388,7 @@ class VoiceAgent:
     def _on_client_message(self, message: ClientMessage) -> None:
         if message.type == "answer":
             self.answer_text(str(message.data.get("text", "")))
+        elif message.type == "repeat":
+            self._turn_task = self._spawn(self._repeat())
         elif message.type == "end":
             self._spawn(self._finish())

@@ -84,17 +84,18 @@ class WhisperEngine:
         )
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: np.ndarray) -> Transcript:
-        """Transcribe float32 16 kHz mono audio."""
+    def transcribe(self, audio: np.ndarray, beam_size: int | None = None) -> Transcript:
+        """Transcribe float32 16 kHz mono audio (`beam_size` overrides the configured one)."""
+        beam = beam_size or self.options.beam_size
         started = time.perf_counter()
         seconds = len(audio) / SAMPLE_RATE
         with self._lock:  # CTranslate2 uses all its threads per call; queue the rest
             result = None
             for window in FAST_WINDOWS_S if seconds <= 28 else ():
-                if (result := self._fast_with_continuation(audio, window)) is not None:
+                if (result := self._fast_with_continuation(audio, window, beam)) is not None:
                     break
             if result is None:
-                result = self._standard(audio)
+                result = self._standard(audio, beam)
         text, words, no_speech, fast = result
         if _looks_like_noise(text, words, no_speech):
             text, words = "", []
@@ -108,7 +109,7 @@ class WhisperEngine:
         )
 
     def _fast_with_continuation(
-        self, audio: np.ndarray, min_window_s: float
+        self, audio: np.ndarray, min_window_s: float, beam: int = 1
     ) -> tuple[str, list[Word], float, bool] | None:
         """Without timestamps Whisper sometimes stops before a long clip ends; then
         transcribe the rest from the last word on (cheaper than the 30 s path)."""
@@ -116,7 +117,7 @@ class WhisperEngine:
         words: list[Word] = []
         offset, no_speech = 0.0, 1.0
         for _ in range(4):
-            part = self._fast(audio[int(offset * SAMPLE_RATE) :], min_window_s)
+            part = self._fast(audio[int(offset * SAMPLE_RATE) :], min_window_s, beam)
             if part is None:
                 return None
             text, part_words, part_no_speech = part
@@ -128,7 +129,9 @@ class WhisperEngine:
             offset = words[-1].end
         return None
 
-    def _fast(self, audio: np.ndarray, min_window_s: float) -> tuple[str, list[Word], float] | None:
+    def _fast(
+        self, audio: np.ndarray, min_window_s: float, beam: int = 1
+    ) -> tuple[str, list[Word], float] | None:
         model, tok = self.model, self._tokenizer
         content_frames = len(audio) // 160
         pad = max(int(TAIL_PAD_S * SAMPLE_RATE), int(min_window_s * SAMPLE_RATE) - len(audio))
@@ -142,7 +145,7 @@ class WhisperEngine:
         result = model.model.generate(
             encoded,
             [prompt],
-            beam_size=self.options.beam_size,
+            beam_size=beam,
             max_length=len(prompt) + max_new,
             return_no_speech_prob=True,
             suppress_blank=True,
@@ -160,11 +163,11 @@ class WhisperEngine:
             return None
         return text, words, float(result.no_speech_prob)
 
-    def _standard(self, audio: np.ndarray) -> tuple[str, list[Word], float, bool]:
+    def _standard(self, audio: np.ndarray, beam: int = 1) -> tuple[str, list[Word], float, bool]:
         segments, _ = self.model.transcribe(
             audio,
             language=self.options.language,
-            beam_size=max(1, self.options.beam_size),
+            beam_size=max(1, beam),
             word_timestamps=True,
             condition_on_previous_text=False,
             vad_filter=False,

@@ -24,7 +24,7 @@ class TranscriptionWorker:
 
     def __init__(self, engine: WhisperEngine, threads: int = 1, max_pending: int = 16) -> None:
         self.engine = engine
-        self._queue: queue.Queue[tuple[np.ndarray, Future[Transcript]] | None] = queue.Queue(
+        self._queue: queue.Queue[tuple[np.ndarray, int | None, Future[Transcript]] | None] = queue.Queue(
             maxsize=max_pending
         )
         self._threads = [
@@ -33,22 +33,22 @@ class TranscriptionWorker:
         for thread in self._threads:
             thread.start()
 
-    async def transcribe(self, pcm: np.ndarray) -> Transcript:
+    async def transcribe(self, pcm: np.ndarray, beam_size: int | None = None) -> Transcript:
         """Transcribe int16 16 kHz PCM without blocking the loop."""
         future: Future[Transcript] = Future()
         try:
-            self._queue.put_nowait((to_float32(pcm), future))
+            self._queue.put_nowait((to_float32(pcm), beam_size, future))
         except queue.Full:
             raise EngineBusy("transcription queue is full") from None
         return await asyncio.wrap_future(future)
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            audio, future = item
+            audio, beam_size, future = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self.engine.transcribe(audio))
+                future.set_result(self.engine.transcribe(audio, beam_size))
             except Exception as exc:  # handed to the awaiting session
                 future.set_exception(exc)
 

@@ -39,6 +39,8 @@ class WebRtcOptions:
 class WebRtcTransport(Transport):
     """aiortc peer: inbound audio to chunks, outbound voice, `events` data channel."""
 
+    kind = "webrtc"
+
     def __init__(self, options: WebRtcOptions | None = None) -> None:
         super().__init__()
         self.options = options or WebRtcOptions()

@@ -256,3 +256,15 @@ def test_candidate_feedback_only_when_the_operator_allows_it(client, tmp_path):
         feedback = c.get(f"{url}/feedback", headers=auth(iv)).json()
         assert feedback["summary"].startswith("You answered 1 of")
         assert "overall_score" not in feedback and "recommendation" not in feedback
+
+
+def test_twiml_bridges_a_call_to_the_media_stream(client):
+    iv = create(client, mode="phone")
+    assert_error(client.post(f"/api/v1/phone/{iv['id']}/twiml"), 401, "UNAUTHORIZED")
+    r = client.post(f"/api/v1/phone/{iv['id']}/twiml?token={iv['join_token']}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")
+    import xml.etree.ElementTree as ET
+
+    stream = ET.fromstring(r.text).find("./Connect/Stream")
+    assert stream is not None and stream.get("url") == f"ws://testserver/api/v1/phone/{iv['id']}/stream"
+    assert stream.find("Parameter").attrib == {"name": "token", "value": iv["join_token"]}

@@ -38,3 +38,21 @@ def test_events_have_the_wire_shape():
     assert set(body) == {"type", "data", "ts"}
     assert body["data"] == {"seconds": 1800, "formatted": "30:00"}
     assert body["ts"].endswith("Z")
+
+
+def test_mulaw_matches_g711_and_round_trips():
+    from core.audio import mulaw_decode, mulaw_encode
+
+    assert mulaw_encode(np.array([0], np.int16)) == b"\xff"
+    assert (
+        mulaw_decode(b"\xff")[0] == 0
+        and mulaw_decode(b"\x00")[0] == -32124
+        and mulaw_decode(b"\x80")[0] == 32124
+    )
+    t = np.arange(8000) / 8000
+    tone = (np.sin(2 * np.pi * 440 * t) * 12000).astype(np.int16)
+    back = mulaw_decode(mulaw_encode(tone))
+    error = np.abs(back.astype(np.int32) - tone)
+    assert error.max() <= np.abs(tone).astype(np.int32).max() * 0.04  # mu-law: ~3 % steps at the top
+    snr = 10 * np.log10(np.mean(tone.astype(float) ** 2) / np.mean(error.astype(float) ** 2))
+    assert snr > 30

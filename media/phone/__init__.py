@@ -1,0 +1,1 @@
+"""Phone calls bridged over a WebSocket (Twilio Media Streams protocol)."""
