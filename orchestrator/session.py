@@ -17,7 +17,7 @@ from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
 from orchestrator.interviewer import AnswerContext, RulesInterviewer
-from orchestrator.report import answer_text, build_report, key_points
+from orchestrator.report import build_report, key_points
 from orchestrator.scoring import score_answer
 from store.bus import InProcessBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
@@ -50,8 +50,11 @@ class InterviewSession:
         bus: InProcessBus,
         interviewer: RulesInterviewer,
         use_attention: bool = False,
+        answers: dict[str, list[str]] | None = None,
     ) -> None:
         self.use_attention = use_attention
+        # what the candidate said per question, kept here so a turn needs no transcript read
+        self._answers: dict[str, list[str]] = answers or {}
         self.interview = interview
         self.questions = questions
         self.repo = repo
@@ -75,7 +78,11 @@ class InterviewSession:
     ) -> InterviewSession:
         interview = await asyncio.to_thread(repo.get, interview_id)
         questions = await asyncio.to_thread(repo.questions, interview_id)
-        return cls(interview, questions, repo, bus, interviewer, use_attention)
+        answers: dict[str, list[str]] = {}
+        for segment in await asyncio.to_thread(repo.segments, interview_id):
+            if segment.speaker == "candidate" and segment.question_id:
+                answers.setdefault(segment.question_id, []).append(segment.text)
+        return cls(interview, questions, repo, bus, interviewer, use_attention, answers)
 
     # -- time -------------------------------------------------------------
     def _sync_clock(self) -> None:
@@ -216,8 +223,7 @@ class InterviewSession:
         }
         if RulesInterviewer.is_repeat_request(text):
             return self.repeat()
-        segments = await asyncio.to_thread(self.repo.segments, self.id)
-        scored = score_answer(answer_text(q.question_id, segments), key_points(q))
+        scored = score_answer(" ".join(self._answers.get(q.question_id, [])), key_points(q))
         await self.emit(
             event(
                 "score_update",
@@ -332,6 +338,8 @@ class InterviewSession:
             interrupted=interrupted,
         )
         await asyncio.to_thread(self.repo.add_segment, row)
+        if speaker == "candidate" and question_id:
+            self._answers.setdefault(question_id, []).append(text)
         await self.emit(
             event(
                 "transcript",
