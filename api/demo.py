@@ -13,12 +13,10 @@ from api.settings import Settings
 from core.audio import SAMPLE_RATE, read_wav
 from media.webrtc.candidate import CandidatePeer
 
-ANSWERS = {
-    "beh-intro": (
-        "I have been a backend developer for four years. I built payment services in Python and "
-        "PostgreSQL, and I enjoy designing APIs because clear interfaces make teams faster. That's it."
-    ),
-}
+OPENING_ANSWER = (
+    "I have been a backend developer for four years. I built payment services in Python and "
+    "PostgreSQL, and I enjoy designing APIs because clear interfaces make teams faster. That's it."
+)
 GENERIC_ANSWER = (
     "I would start by measuring the problem with metrics and logs, then reproduce it with a test, "
     "fix the cause, and add monitoring so it does not come back. That's all."
@@ -65,15 +63,12 @@ async def answer_until_end(peer: CandidatePeer, timeout: float = 300) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     seen = 0
-    current = "beh-intro"
     while loop.time() < deadline:
         ev = await peer.wait_event("speaking", timeout=deadline - loop.time(), after=seen, state="stopped")
         seen = peer.events.index(ev) + 1
         if any(e["type"] == "interview_ended" or e["data"].get("phase") == "wrap_up" for e in peer.events):
             await peer.wait_event("interview_ended", timeout=30)
             return
-        questions = [e for e in peer.events if e["type"] == "question"]
-        if questions:
-            current = questions[-1]["data"].get("category", "") + questions[-1]["data"]["id"]
-        print(f"interviewer asked; candidate answers ({current})")
-        await peer.say(speak(ANSWERS["beh-intro"] if len(questions) <= 1 else GENERIC_ANSWER))
+        questions = [e["data"]["id"] for e in peer.events if e["type"] == "question"]
+        print(f"interviewer asked {questions[-1] if questions else '?'}; the candidate answers")
+        await peer.say(speak(OPENING_ANSWER if len(questions) <= 1 else GENERIC_ANSWER))

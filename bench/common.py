@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -160,3 +160,18 @@ def level_figures(latencies: list[float]) -> dict:
         "max_ms": round(max(latencies), 1) if latencies else None,
         "unanswered_turns": len(latencies) - len(finite),
     }
+
+
+def ramp(run_level: Callable[[int], dict], maximum: int, limit_ms: float) -> tuple[int, list[dict]]:
+    """Raise the load (1, 2, 3, 4, 6, 8, ...) until a level's slowest turn reaches
+    `limit_ms`; returns the highest load held and every level measured."""
+    levels: list[dict] = []
+    held, load = 0, 1
+    while load <= maximum:
+        level = run_level(load)
+        levels.append(level)
+        if level["max_ms"] is None or level["max_ms"] >= limit_ms:
+            break
+        held = load
+        load = load + 1 if load < 4 else load + 2
+    return held, levels

@@ -15,7 +15,7 @@ import random
 
 import numpy as np
 
-from bench.common import ANSWERS, level_figures, make_clip, server_process
+from bench.common import ANSWERS, level_figures, make_clip, ramp, server_process
 from core.audio import SAMPLE_RATE, mulaw_decode, mulaw_encode, resample, to_float32
 from media.phone.caller import SimulatedCaller
 
@@ -88,15 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     out: dict = {"benchmark": "phone", "word_error_rate": narrowband_wer()}
     if not args.wer_only:
-        levels, held, calls = [], 0, 1
         with server_process() as base_url:
-            while calls <= args.max:
-                level = run_level(base_url, calls, args.turns)
-                levels.append(level)
-                if level["max_ms"] is None or level["max_ms"] >= args.limit_ms:
-                    break
-                held = calls
-                calls = calls + 1 if calls < 4 else calls + 2
+            held, levels = ramp(lambda n: run_level(base_url, n, args.turns), args.max, args.limit_ms)
         out |= {"limit_ms": args.limit_ms, "calls_held": held, "levels": levels}
     print(json.dumps(out, indent=1))
 

@@ -21,6 +21,7 @@ from bench.common import (
     interview,
     level_figures,
     make_clip,
+    ramp,
     server_process,
     speak_turn,
     wait_for_turn,
@@ -69,17 +70,8 @@ def main() -> None:
     parser.add_argument("--limit-ms", type=float, default=1500)
     parser.add_argument("--video", action="store_true", help="each candidate also sends a 640x480 camera")
     args = parser.parse_args()
-    levels = []
-    held = 0
     with server_process() as base_url:
-        sessions = 1
-        while sessions <= args.max:
-            level = run_level(base_url, sessions, args.turns, args.video)
-            levels.append(level)
-            if level["max_ms"] is None or level["max_ms"] >= args.limit_ms:
-                break
-            held = sessions
-            sessions = sessions + 1 if sessions < 4 else sessions + 2
+        held, levels = ramp(lambda n: run_level(base_url, n, args.turns, args.video), args.max, args.limit_ms)
     print(
         json.dumps(
             {

@@ -51,7 +51,7 @@ async def measure(base_url: str, turns: int) -> dict:
         "end_of_turn_wait_ms_p50": percentile(
             [m["end_of_turn_ms"] for m in thinking if "end_of_turn_ms" in m], 50
         ),
-        "thinking_pauses": sum(len(make_clip(a).pause_spans) for a in ANSWERS[:turns]),
+        "thinking_pauses": sum(len(c.pause_spans) for c in clips),
         "answers_talked_over": cut_offs,
         "transcribed": heard,
         "turn_metrics": thinking,

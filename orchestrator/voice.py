@@ -230,8 +230,8 @@ class VoiceAgent:
         """The connection ended mid-answer: store what was said so far."""
         if not self.segmenter.in_utterance or self.segmenter.speech_ms < 300 or self.session.finished:
             return
-        audio = self.segmenter.take()
         start = self.session.elapsed(self.segmenter.started_at)
+        audio = self.segmenter.take()
         with contextlib.suppress(Exception):
             transcript = await self.stt.transcribe(audio, self.beam_size)
             if not transcript.empty and self.session.current is not None:
