@@ -39,6 +39,7 @@ async def run_demo(settings: Settings, minutes: int) -> None:
             role="Backend Engineer",
             level="middle",
             skills=["Python"],
+            mode="audio",  # the simulated candidate has no camera
             duration_minutes=minutes,
             candidate_name="Alex",
         )
