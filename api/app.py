@@ -1,4 +1,4 @@
-"""The FastAPI application."""
+"""The FastAPI application: middleware, routes, the runtime's lifespan."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import candidate, events, health, interviews, phone, rtc
+from api.logs import install_log_redaction
+from api.middleware import BodySizeLimit, ClientRateLimit, SecurityHeaders
+from api.routes import api_keys, auth, candidate, events, health, interviews, phone, rtc, users
 from api.runtime import Runtime
 from api.settings import Settings
+
+ROUTERS = (health, auth, users, api_keys, interviews, candidate, rtc, events, phone)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,21 +27,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for noisy in ("aioice", "aiortc", "httpx"):  # one line per ICE check otherwise
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    install_log_redaction()  # join tokens and passwords never reach the logs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = Runtime(settings)
-        app.state.runtime = runtime
-        await runtime.start()
+        await app.state.runtime.start()
         try:
             yield
         finally:
-            await runtime.stop()
+            await app.state.runtime.stop()
 
-    app = FastAPI(title="Intervox", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Intervox", version="0.2.0", lifespan=lifespan)
+    # The runtime exists before start-up (migrations run here), so middleware can use it.
+    app.state.runtime = Runtime(settings)
     install_error_handlers(app)
-    for module in (health, interviews, rtc, events, candidate, phone):
+    for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(candidate.pages)
     app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")
+    # Outermost last: security headers on every answer, then the size check before anything
+    # reads a body, then per-IP limits, then CORS (closed unless origins are listed).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+    app.add_middleware(ClientRateLimit, runtime=app.state.runtime)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -1,9 +1,11 @@
-"""`intervox serve` and `intervox demo`."""
+"""`intervox serve`, `intervox demo`, `intervox migrate`, `intervox admin create`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import sys
 
 import uvicorn
 
@@ -18,6 +20,12 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int)
     demo = sub.add_parser("demo", help="a short interview with a simulated candidate over real WebRTC")
     demo.add_argument("--minutes", type=int, default=8)
+    sub.add_parser("migrate", help="bring the database schema up to date (also done at every start)")
+    admin = sub.add_parser("admin", help="manage accounts").add_subparsers(dest="action", required=True)
+    create = admin.add_parser("create", help="create an admin and its organisation (asks for the password)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--org", required=True, help="the organisation's name")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -29,11 +37,38 @@ def main(argv: list[str] | None = None) -> None:
             host=args.host or settings.host,
             port=args.port or settings.port,
             log_level=settings.log_level,
+            ws_max_size=settings.limits.max_ws_message_bytes,  # larger frames close with 1009
         )
-    else:
+    elif args.command == "demo":
         from api.demo import run_demo
 
         asyncio.run(run_demo(settings, args.minutes))
+    elif args.command == "migrate":
+        from store.db import make_engine, migrate
+
+        started = migrate(make_engine(settings.database_url))
+        print(f"database schema up to date (was at {started or 'empty'})")
+    else:
+        create_admin(settings, args.email, args.org, args.password_stdin)
+
+
+def create_admin(settings: Settings, email: str, org: str, from_stdin: bool) -> None:
+    from api.runtime import load_secret_key
+    from store.accounts import AccountRepository
+    from store.db import make_session_factory
+    from workspace.accounts import AccountService
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            sys.exit("the passwords differ")
+    accounts = AccountService(
+        AccountRepository(make_session_factory(settings.database_url)), load_secret_key(settings)
+    )
+    user, created = accounts.ensure_admin(email, password, org)
+    print(f"{'created' if created else 'already exists'}: admin {user.email} ({user.id})")
 
 
 if __name__ == "__main__":

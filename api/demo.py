@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import subprocess
 import tempfile
 
@@ -34,7 +35,13 @@ def speak(text: str, voice: str = "en-us") -> np.ndarray:
 async def run_demo(settings: Settings, minutes: int) -> None:
     async with running_server(settings) as server:
         base_url = server.base_url
-        client = InterviewClient(base_url)
+        # With no admin configured, the demo makes its own and signs in as it.
+        email = settings.admin_email or "demo@intervox.invalid"
+        password = settings.admin_password or secrets.token_urlsafe(18)
+        accounts = server.runtime.accounts
+        user, _ = await asyncio.to_thread(accounts.ensure_admin, email, password, "Demo organisation")
+        pair = await asyncio.to_thread(accounts.issue, user)
+        client = InterviewClient(base_url, pair.access_token)
         interview = await client.create(
             role="Backend Engineer",
             level="middle",
@@ -44,16 +51,17 @@ async def run_demo(settings: Settings, minutes: int) -> None:
             candidate_name="Alex",
         )
         iid, token = interview["id"], interview["join_token"]
-        print(f"interview {iid}: connecting over WebRTC")
+        print(f"interview {iid}: the candidate agrees to the recording and connects over WebRTC")
+        await client.consent(iid, token)
         peer = CandidatePeer()
         await peer.connect(client.signal(iid, token))
         await answer_until_end(peer)
-        transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()
+        transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", client.recruiter)).json()
         for seg in transcript["segments"]:
             print(f"[{seg['start']:6.1f}s] {seg['speaker']:>11}: {seg['text']}")
-        report = (await client.get(f"/api/v1/interviews/{iid}/report", token)).json()
+        report = (await client.get(f"/api/v1/interviews/{iid}/report", client.recruiter)).json()
         print(f"\noverall {report['overall_score']}/100, {report['recommendation']}")
-        print(f"report: {base_url}/api/v1/interviews/{iid}/report?token={token} (while the demo runs)")
+        print(f"report: GET /api/v1/interviews/{iid}/report with a recruiter token (as {email})")
         print(f"stored in {settings.database_url}")
         await peer.close()
         await client.aclose()

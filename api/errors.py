@@ -23,7 +23,10 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntervoxError)
     async def _intervox(_: Request, exc: IntervoxError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+        headers = getattr(exc, "headers", None)  # e.g. Retry-After on 429
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
+from api.ratelimit import RateLimiter
 from api.settings import Settings
-from core.errors import InterviewEnded
+from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
+from core.events import event, utc_now
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
 from orchestrator.session import InterviewSession, Reply
 from orchestrator.voice import VoiceAgent
+from store.accounts import AccountRepository
 from store.bus import InProcessBus
 from store.db import make_session_factory
 from store.repository import InterviewRepository
@@ -20,8 +27,26 @@ from stt.whisper import WhisperEngine
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
 from vision.worker import VisionWorker
+from workspace.accounts import AccountService
 
 log = logging.getLogger(__name__)
+VOICE_MODES = ("video", "audio", "phone")
+
+
+def load_secret_key(settings: Settings) -> str:
+    """INTERVOX_SECRET_KEY, else a key generated once and kept in the data folder, so
+    sessions survive restarts."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_path() / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
 
 
 class Runtime:
@@ -29,7 +54,10 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.repo = InterviewRepository(make_session_factory(settings.database_url))
+        sessions = make_session_factory(settings.database_url)  # migrates the schema first
+        self.repo = InterviewRepository(sessions)
+        self.accounts = AccountService(AccountRepository(sessions), load_secret_key(settings))
+        self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()
         self.interviewer = make_interviewer(settings.interviewer)
         self.stt: TranscriptionWorker | None = None
@@ -42,6 +70,16 @@ class Runtime:
 
     async def start(self) -> None:
         """Load the models before the first candidate arrives."""
+        # Database calls, argon2 and model work share the default pool: make it wide enough
+        # that a burst of requests cannot queue /health behind them.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(32, thread_name_prefix="io"))
+        if self.settings.admin_email and self.settings.admin_password:
+            await asyncio.to_thread(
+                self.accounts.ensure_admin,
+                self.settings.admin_email,
+                self.settings.admin_password,
+                self.settings.admin_org,
+            )
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         await self.tts.synthesize_async("Ready.")
@@ -74,6 +112,9 @@ class Runtime:
     async def session(self, interview_id: str) -> InterviewSession:
         """The live session of an interview (loaded from the store on first use)."""
         async with self._session_lock:
+            cached = self._sessions.get(interview_id)
+            if cached is not None and cached.finished and self.agent(interview_id) is None:
+                del self._sessions[interview_id]  # a finished interview is read from the store
             if interview_id not in self._sessions:
                 self._sessions[interview_id] = await InterviewSession.load(
                     interview_id, self.repo, self.bus, self.interviewer, self.settings.scoring.use_attention
@@ -87,11 +128,28 @@ class Runtime:
         entry = self._agents.get(interview_id)
         return entry[0] if entry and not entry[1].done() else None
 
+    def evict(self, interview_id: str) -> None:
+        """Forget a finished interview's live state (its record stays in the store)."""
+        session = self._sessions.get(interview_id)
+        if session is not None and session.finished and self.agent(interview_id) is None:
+            del self._sessions[interview_id]
+
+    @property
+    def live_sessions(self) -> int:
+        return len(self._sessions)
+
     async def connect_webrtc(self, interview_id: str, sdp: str, type_: str) -> str:
-        """Answer an offer; a newer connection replaces an older one (reconnect/resume)."""
+        """Answer an offer; a newer connection replaces an older one (reconnect/resume).
+        The interview starts when the media connects, not here."""
         session = await self.session(interview_id)
         if session.finished:
             raise InterviewEnded("this interview has already ended", {"status": session.status})
+        if session.interview.mode not in VOICE_MODES:
+            raise ModeMismatch(
+                f"a {session.interview.mode} interview takes no media", {"mode": session.interview.mode}
+            )
+        if session.interview.consented_at is None:
+            raise ConsentRequired("the candidate has not agreed to the recording yet (POST .../consent)")
         transport = WebRtcTransport(self.settings.webrtc.options())
         answer = await transport.accept(sdp, type_)
         await self.attach(session, transport)
@@ -106,12 +164,14 @@ class Runtime:
             transport,
             self.stt,
             self.tts,
-            self.settings.turns.options(),
+            replace(self.settings.turns.options(), connect_timeout_s=self.settings.webrtc.connect_timeout_s),
             vision=self.vision,
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
         )
-        self._agents[session.id] = (agent, asyncio.ensure_future(agent.run()))
+        task = asyncio.ensure_future(agent.run())
+        task.add_done_callback(lambda _: self.evict(session.id))
+        self._agents[session.id] = (agent, task)
         return agent
 
     async def _replace_agent(self, interview_id: str) -> None:
@@ -123,6 +183,10 @@ class Runtime:
     async def text_turn(self, interview_id: str, text: str) -> tuple[Reply, dict[str, Any] | None]:
         """Chat mode: a typed message in, the interviewer's reply (and the report at the end) out."""
         session = await self.session(interview_id)
+        if session.interview.mode != "chat":
+            raise ModeMismatch(
+                "typed answers are for chat interviews; this one is spoken", {"mode": session.interview.mode}
+            )
         async with session.lock:
             if session.status == "scheduled":
                 reply = await session.start()
@@ -131,6 +195,8 @@ class Runtime:
             now = session.elapsed()
             await session.record("interviewer", reply.text, now, now, reply.question_id, kind=reply.kind)
         report = await session.finish() if reply.ends_interview else None
+        if report is not None:
+            self.evict(interview_id)
         return reply, report
 
     async def end(self, interview_id: str) -> dict[str, Any]:
@@ -140,4 +206,22 @@ class Runtime:
             await agent.attention.flush()
         report = await session.finish(reason="ended_by_request")
         await self._replace_agent(interview_id)
+        self.evict(interview_id)
         return report
+
+    async def cancel(self, interview_id: str) -> None:
+        """A recruiter calls the interview off: the candidate is told, the media closes."""
+        session = await self.session(interview_id)
+        if session.finished:
+            raise InterviewEnded("this interview has already ended", {"status": session.status})
+        await session.update(status="cancelled", phase="completed", ended_at=utc_now())
+        await session.emit(event("interview_ended", reason="cancelled"))
+        await session.flush_events()
+        await self._replace_agent(interview_id)
+        self.evict(interview_id)
+
+    async def delete(self, interview_id: str) -> None:
+        """Everything about the interview, live state included."""
+        await self._replace_agent(interview_id)
+        self._sessions.pop(interview_id, None)
+        await asyncio.to_thread(self.repo.delete, interview_id)

@@ -3,19 +3,104 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+from workspace.roles import Role
+
+Skill = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class InterviewCreate(BaseModel):
     role: str = Field(min_length=1, max_length=200)
     level: Literal["junior", "middle", "senior"] = "middle"
-    skills: list[str] = Field(default_factory=list, max_length=30)
+    skills: list[Skill] = Field(default_factory=list, max_length=30)
     mode: Literal["video", "audio", "phone", "chat"] = "video"
     duration_minutes: int = Field(20, ge=2, le=180)
     candidate_name: str | None = Field(None, max_length=200)
     language: Literal["en"] = "en"  # tiny.en is English only
+    scheduled_at: datetime | None = None  # the join link's lifetime counts from here
+
+
+class InterviewList(BaseModel):
+    items: list[InterviewPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class InterviewEnded(BaseModel):
+    """What a candidate learns when they end their interview (never the report)."""
+
+    id: str
+    status: str
+
+
+class LoginIn(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: Password
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class OrgPublic(BaseModel):
+    id: str
+    name: str
+
+
+class MeOut(BaseModel):
+    id: str
+    email: str
+    role: str
+    org: OrgPublic
+    via: Literal["user", "api_key"] = "user"
+
+
+class UserCreate(BaseModel):
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    password: str = Field(min_length=10, max_length=200)
+    role: Role = "recruiter"
+
+
+class UserPublic(BaseModel):
+    id: str
+    email: str
+    role: str
+    created_at: datetime
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    role: Role = "recruiter"
+
+
+class ApiKeyPublic(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    role: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyPublic):
+    key: str  # shown once
+
+
+class RtcConfig(BaseModel):
+    ice_servers: list[dict[str, Any]]
 
 
 class QuestionPublic(BaseModel):
@@ -66,6 +151,8 @@ class Transcript(BaseModel):
 
 
 class ConsentIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
     recording: bool  # voice recorded and transcribed, report to the recruiting team
     camera_analysis: bool = False  # attention signals from the camera (video interviews)
 
@@ -86,12 +173,13 @@ class MessageIn(BaseModel):
 
 
 class MessageOut(BaseModel):
+    """The interviewer's reply to a typed answer (candidate-facing: no scores)."""
+
     reply: str
     kind: str
     question_id: str | None
     status: str
     phase: str
-    report: dict[str, Any] | None = None
 
 
 class RtcOffer(BaseModel):

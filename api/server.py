@@ -41,7 +41,9 @@ async def running_server(settings: Settings) -> AsyncIterator[RunningServer]:
     """Start uvicorn on a free loopback port in this event loop."""
     port = free_port()
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    ws_max = settings.limits.max_ws_message_bytes
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=ws_max)
+    server = uvicorn.Server(config)
     task = asyncio.ensure_future(server.serve())
     while not server.started:
         if task.done():
@@ -55,17 +57,31 @@ async def running_server(settings: Settings) -> AsyncIterator[RunningServer]:
 
 
 class InterviewClient:
-    """The candidate's and recruiter's HTTP calls, as a test or the demo makes them."""
+    """The candidate's and recruiter's HTTP calls, as a test or the demo makes them.
+    `recruiter` is the recruiter's access token (see `login`)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, recruiter: str = "") -> None:
         self.base_url = base_url
         self.http = httpx.AsyncClient(base_url=base_url, timeout=30)
+        self.recruiter = recruiter
+
+    async def login(self, email: str, password: str) -> str:
+        response = await self.http.post("/api/v1/auth/login", json={"email": email, "password": password})
+        response.raise_for_status()
+        self.recruiter = str(response.json()["access_token"])
+        return self.recruiter
 
     async def create(self, **body: Any) -> dict[str, Any]:
         body.setdefault("role", "Backend Engineer")
-        response = await self.http.post("/api/v1/interviews", json=body)
+        response = await self.post("/api/v1/interviews", self.recruiter, body)
         response.raise_for_status()
         return response.json()
+
+    async def consent(self, interview_id: str, token: str, camera_analysis: bool = False) -> None:
+        """What the room does before joining: the candidate agrees to the recording."""
+        body = {"recording": True, "camera_analysis": camera_analysis}
+        response = await self.post(f"/api/v1/interviews/{interview_id}/consent", token, body)
+        response.raise_for_status()
 
     def signal(self, interview_id: str, token: str) -> Signal:
         async def post_offer(sdp: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from media.webrtc.transport import WebRtcOptions
 from orchestrator.voice import VoiceOptions
@@ -65,9 +68,13 @@ class TurnSettings(BaseModel):
 
 class WebRtcSettings(BaseModel):
     jitter_prefetch: int = Field(4, ge=0, le=15)
+    # STUN/TURN servers for both sides, e.g. ["stun:stun.example.org:3478"]; none by default,
+    # so nothing is sent to an outside server unless an operator configures it
+    ice_servers: list[str] = Field(default_factory=list, max_length=10)
+    connect_timeout_s: float = Field(20.0, gt=0, le=300)  # an offer not connected by then is closed
 
     def options(self) -> WebRtcOptions:
-        return WebRtcOptions(jitter_prefetch=self.jitter_prefetch)
+        return WebRtcOptions(jitter_prefetch=self.jitter_prefetch, ice_servers=tuple(self.ice_servers))
 
 
 class VisionSettings(BaseModel):
@@ -83,6 +90,29 @@ class ScoringSettings(BaseModel):
     use_attention: bool = False
 
 
+class RateLimitSettings(BaseModel):
+    """Limits per client; `limits` syntax ("5/minute", "600/minute;20/second")."""
+
+    enabled: bool = True
+    storage_url: str = "memory://"  # redis://host:6379 to share limits between processes
+    per_ip: str = "1200/minute"
+    per_user: str = "600/minute"  # per user or API key
+    login_failures: str = "5/minute"  # failed logins per account and IP
+    create_interview: str = "60/minute"  # per user or API key
+    candidate: str = "120/minute"  # candidate routes per interview (consent, offers, messages)
+
+
+class LimitSettings(BaseModel):
+    max_body_bytes: int = Field(256 * 1024, ge=1024, le=100 * 1024 * 1024)
+    max_ws_message_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    max_websockets_per_ip: int = Field(50, ge=1, le=10_000)
+    max_answer_chars: int = Field(5000, ge=100, le=100_000)
+
+
+class TwilioSettings(BaseModel):
+    auth_token: str = ""  # when set, the TwiML webhook must carry a valid X-Twilio-Signature
+
+
 class Settings(BaseSettings):
     """Everything configurable. Defaults are the embedded set-up: nothing to install or run."""
 
@@ -92,6 +122,14 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str | None = None  # base of join_url; defaults to the request's own URL
     database_url: str = "sqlite:///./data/intervox.db"
+    data_dir: str = ""  # where the generated secret key lives; default: the SQLite file's folder, or ./data
+    secret_key: str = ""  # signs access tokens; generated and kept in the data folder when empty
+    admin_email: str = ""  # the first admin, created at start with its organisation when missing
+    admin_password: str = ""
+    admin_org: str = "My organisation"
+    join_token_ttl_hours: int = Field(168, ge=1, le=24 * 365)  # from creation, or from scheduled_at
+    # browser origins allowed to call the API and open WebSockets besides the server's own
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     interviewer: str = "rules"
     candidate_feedback: bool = False  # show candidates a short summary of their report at the end
     web_dir: str = ""  # the candidate pages; default: web/ beside the code, or ./web
@@ -102,3 +140,21 @@ class Settings(BaseSettings):
     webrtc: WebRtcSettings = WebRtcSettings()
     vision: VisionSettings = VisionSettings()
     scoring: ScoringSettings = ScoringSettings()
+    rate_limit: RateLimitSettings = RateLimitSettings()
+    limits: LimitSettings = LimitSettings()
+    twilio: TwilioSettings = TwilioSettings()
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    def data_path(self) -> Path:
+        """The data folder: INTERVOX_DATA_DIR, else the SQLite file's folder, else ./data."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.split("///", 1)[1]).expanduser().parent
+        return Path("data")

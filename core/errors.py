@@ -42,6 +42,24 @@ class Forbidden(IntervoxError):
     code, status = "FORBIDDEN", 403
 
 
+class Conflict(IntervoxError):
+    code, status = "CONFLICT", 409
+
+
+class ModeMismatch(Conflict):
+    """Typed answers in a spoken interview, or the like."""
+
+    code = "MODE_MISMATCH"
+
+
+class JoinLinkExpired(IntervoxError):
+    code, status = "JOIN_LINK_EXPIRED", 410
+
+
+class PayloadTooLarge(IntervoxError):
+    code, status = "PAYLOAD_TOO_LARGE", 413
+
+
 class InterviewEnded(IntervoxError):
     code, status = "INTERVIEW_ENDED", 409
 
@@ -51,7 +69,9 @@ class InvalidSdp(IntervoxError):
 
 
 class ConsentRequired(IntervoxError):
-    code, status = "CONSENT_REQUIRED", 400
+    """No media before the candidate has agreed (403); refusing to agree is a 400."""
+
+    code, status = "CONSENT_REQUIRED", 403
 
 
 class FeedbackDisabled(NotFound):

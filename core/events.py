@@ -21,7 +21,50 @@ EventType = Literal[
     "interview_ended",
     "error",
     "metrics",
+    "interviewer_changed",
 ]
+
+Audience = Literal["candidate", "recruiter"]
+
+# Who may see each event type. The candidate's channels (data channel, WebSocket with
+# the join token, phone) carry only "candidate" events, and those without the fields
+# below; a recruiter's WebSocket carries everything. A new event type must be added here.
+AUDIENCE: dict[str, Audience] = {
+    "connected": "candidate",
+    "phase_update": "candidate",
+    "question": "candidate",
+    "followup": "candidate",
+    "transcript": "candidate",
+    "thinking": "candidate",
+    "speaking": "candidate",
+    "time_remaining": "candidate",
+    "interview_ended": "candidate",
+    "error": "candidate",
+    "interviewer_changed": "candidate",
+    "score_update": "recruiter",
+    "attention_update": "recruiter",
+    "metrics": "recruiter",
+}
+# Fields never sent to a candidate, whatever the event: scores, the recommendation,
+# what the scorer looks for, attention figures and integrity flags.
+RECRUITER_ONLY_FIELDS = frozenset(
+    {
+        "score",
+        "scores",
+        "overall_score",
+        "recommendation",
+        "key_points",
+        "key_points_covered",
+        "key_points_missed",
+        "covered",
+        "missed",
+        "attention",
+        "flags",
+        "looking_at_screen_share",
+        "present_share",
+        "report",
+    }
+)
 
 
 def utc_now() -> datetime:
@@ -39,6 +82,16 @@ class Event(BaseModel):
         return self.model_dump_json()
 
 
+def for_candidate(ev: Event) -> Event | None:
+    """The event as a candidate may see it, or None when it is recruiter-only."""
+    if AUDIENCE.get(ev.type, "recruiter") != "candidate":
+        return None
+    if RECRUITER_ONLY_FIELDS.isdisjoint(ev.data):
+        return ev
+    data = {k: v for k, v in ev.data.items() if k not in RECRUITER_ONLY_FIELDS}
+    return Event(type=ev.type, data=data, ts=ev.ts)
+
+
 def event(type: EventType, **data: Any) -> Event:
     """Shorthand: `event("speaking", state="started")`."""
     return Event(type=type, data=data)
@@ -54,7 +107,17 @@ ClientMessageType = Literal["answer", "ready", "end", "repeat"]
 
 
 class ClientMessage(BaseModel):
-    """What a client may send on the WebSocket or the data channel."""
+    """What a client may send on the WebSocket or the data channel (bounded: a client
+    cannot make the server hold or parse more than a few kilobytes per message)."""
 
     type: ClientMessageType
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(default_factory=dict, max_length=8)
+
+    def text(self, limit: int) -> str:
+        """The `text` of an answer, stripped; InvalidInput when too long."""
+        from core.errors import InvalidInput
+
+        text = str(self.data.get("text", "")).strip()
+        if len(text) > limit:
+            raise InvalidInput(f"an answer has at most {limit} characters", {"limit": limit})
+        return text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 
 from orchestrator.bank import pick_questions
 from store.models import InterviewRow, QuestionRow
@@ -18,11 +20,19 @@ def plan_interview(
     duration_minutes: int = 20,
     candidate_name: str | None = None,
     language: str = "en",
-) -> tuple[InterviewRow, list[QuestionRow]]:
-    """The rows to store for a new interview; questions are numbered q1, q2, ..."""
+    org_id: str | None = None,
+    created_by: str | None = None,
+    scheduled_at: datetime | None = None,
+) -> tuple[InterviewRow, list[QuestionRow], str]:
+    """The rows to store for a new interview, and its join token (shown once: only its
+    hash is stored). Questions are numbered q1, q2, ..."""
     interview_id = str(uuid.uuid4())
+    join_token = secrets.token_urlsafe(24)
     row = InterviewRow(
         id=interview_id,
+        org_id=org_id,
+        created_by=created_by,
+        scheduled_at=scheduled_at,
         role=role,
         level=level,
         skills=skills or [],
@@ -30,7 +40,7 @@ def plan_interview(
         duration_minutes=duration_minutes,
         candidate_name=candidate_name,
         language=language,
-        join_token=secrets.token_urlsafe(24),
+        join_token_hash=hashlib.sha256(join_token.encode()).hexdigest(),
         status="scheduled",
         phase="intro",
         question_index=0,
@@ -50,4 +60,4 @@ def plan_interview(
         )
         for i, q in enumerate(picked)
     ]
-    return row, questions
+    return row, questions, join_token

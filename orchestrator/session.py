@@ -19,7 +19,7 @@ from orchestrator.attention_report import attention_section
 from orchestrator.interviewer import AnswerContext, RulesInterviewer
 from orchestrator.report import build_report, key_points
 from orchestrator.scoring import score_answer
-from store.bus import InProcessBus
+from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
 from store.repository import InterviewRepository
 
@@ -47,7 +47,7 @@ class InterviewSession:
         interview: InterviewRow,
         questions: list[QuestionRow],
         repo: InterviewRepository,
-        bus: InProcessBus,
+        bus: EventBus,
         interviewer: RulesInterviewer,
         use_attention: bool = False,
         answers: dict[str, list[str]] | None = None,
@@ -72,7 +72,7 @@ class InterviewSession:
         cls,
         interview_id: str,
         repo: InterviewRepository,
-        bus: InProcessBus,
+        bus: EventBus,
         interviewer: RulesInterviewer,
         use_attention: bool = False,
     ) -> InterviewSession:
@@ -119,7 +119,7 @@ class InterviewSession:
     def finished(self) -> bool:
         return self.interview.status in ("completed", "cancelled")
 
-    async def _update(self, **fields: Any) -> None:
+    async def update(self, **fields: Any) -> None:
         for name, value in fields.items():
             setattr(self.interview, name, value)
         await asyncio.to_thread(self.repo.update, self.id, **fields)
@@ -175,7 +175,7 @@ class InterviewSession:
         assert q is not None
         if self.interview.status == "scheduled":
             video = self.interview.mode == "video"
-            await self._update(
+            await self.update(
                 status="in_progress",
                 phase="questions",
                 started_at=utc_now(),
@@ -223,7 +223,10 @@ class InterviewSession:
         }
         if RulesInterviewer.is_repeat_request(text):
             return self.repeat()
-        scored = score_answer(" ".join(self._answers.get(q.question_id, [])), key_points(q))
+        # scoring runs off the event loop: no answer, however long, stalls other interviews
+        scored = await asyncio.to_thread(
+            score_answer, " ".join(self._answers.get(q.question_id, [])), key_points(q)
+        )
         await self.emit(
             event(
                 "score_update",
@@ -241,7 +244,7 @@ class InterviewSession:
             )
         )
         if decision.kind == "followup":
-            await self._update(followup_asked=True)
+            await self.update(followup_asked=True)
             text_out = self.interviewer.followup(q.followup, scored)
             await self._announce_question("followup", text_out)
             return Reply(text_out, "followup", q.question_id)
@@ -257,7 +260,7 @@ class InterviewSession:
         state, self._before_last_decision = self._before_last_decision, None
         if state is None or self.finished:
             return False
-        await self._update(**state)
+        await self.update(**state)
         q = self.current
         assert q is not None
         await self.emit(event("phase_update", phase=state["phase"], reopened=True))
@@ -303,14 +306,14 @@ class InterviewSession:
         return Reply(RulesInterviewer.silence_prompt(), "prompt", q.question_id if q else None)
 
     async def _advance(self, phrase) -> Reply:  # type: ignore[no-untyped-def]
-        await self._update(question_index=self.interview.question_index + 1, followup_asked=False)
+        await self.update(question_index=self.interview.question_index + 1, followup_asked=False)
         q = self.current
         assert q is not None
         await self._announce_question("question", q.text)
         return Reply(phrase(q.text), "question", q.question_id)
 
     async def _close(self) -> Reply:
-        await self._update(phase="wrap_up")
+        await self.update(phase="wrap_up")
         await self.emit(event("phase_update", phase="wrap_up"))
         return Reply(self.interviewer.closing(self.interview.candidate_name), "closing", None, True)
 
@@ -360,13 +363,17 @@ class InterviewSession:
             report = await asyncio.to_thread(self.repo.report, self.id)
             if report is not None:
                 return report
-        await self._update(status="completed", phase="completed", ended_at=utc_now())
+        await self.update(status="completed", phase="completed", ended_at=utc_now())
         segments = await asyncio.to_thread(self.repo.segments, self.id)
         attention = None
         if self.interview.mode == "video":
             stored = await asyncio.to_thread(self.repo.attention_samples, self.id)
-            attention = attention_section(self.id, stored, self.interview.attention_disclosed_at)
-        report = build_report(self.interview, self.questions, segments, attention, self.use_attention)
+            attention = await asyncio.to_thread(
+                attention_section, self.id, stored, self.interview.attention_disclosed_at
+            )
+        report = await asyncio.to_thread(
+            build_report, self.interview, self.questions, segments, attention, self.use_attention
+        )
         await asyncio.to_thread(self.repo.save_report, self.id, report)
         await self.emit(event("phase_update", phase="completed"))
         await self.emit(

@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass, field
 
 from core.audio import AudioChunk
-from core.errors import EngineBusy, InterviewEnded
-from core.events import ClientMessage, event
+from core.errors import EngineBusy, InterviewEnded, ModeMismatch
+from core.events import ClientMessage, event, utc_now
 from media.transport import Transport
+from orchestrator import consent
 from orchestrator.attention import AttentionMonitor
 from orchestrator.playback import Playback
 from orchestrator.session import InterviewSession, Reply
@@ -48,6 +49,8 @@ class VoiceOptions:
     # phone calls only: after this long without a word from the caller, say goodbye
     # and hang up (the interview stays open; calling back resumes it)
     phone_hangup_after_s: float = 90.0
+    connect_timeout_s: float = 20.0  # media not connected by then: the connection is closed
+    consent_wait_s: float = 30.0  # a phone caller's answer to the consent notice
 
 
 @dataclass
@@ -86,33 +89,84 @@ class VoiceAgent:
         self._prompted = False
         self.finished = asyncio.Event()
         self.attention: AttentionMonitor | None = None
-        if vision is not None and transport.has_video and session.interview.mode == "video":
+        camera_agreed = bool((session.interview.consent or {}).get("camera_analysis"))
+        if vision is not None and transport.has_video and session.interview.mode == "video" and camera_agreed:
             self.attention = AttentionMonitor(
                 session, transport, vision, vision_fps, answering=lambda: self._playback is None
             )
         self._watcher: asyncio.Task[None] | None = None
+        self._opening: asyncio.Task[None] | None = None
+        self._consent: asyncio.Future[bool] | None = None  # a phone caller's pending answer
         transport.output.on_first_frame = self._on_first_frame
         transport.on_client_message = self._on_client_message
 
     # -- lifecycle ----------------------------------------------------------
     async def run(self) -> None:
-        # Subscribe before the session speaks, so the client sees its first events.
-        events = self.session.bus.subscribe(self.session.id)
+        # Subscribe before the session speaks, so the client sees its first events; the
+        # candidate's channel carries candidate-safe events only (no scores, no attention).
+        events = self.session.bus.subscribe(self.session.id, "candidate")
         await self.transport.send_event(event("connected", interview_id=self.session.id))
         self._forwarder = self._spawn(self._forward_events(events))
         try:
-            async with self.session.lock:
-                reply = await self.session.start()
-            self._speak(reply)
-            self._ticker = self._spawn(self._tick())
-            if self.attention is not None:
-                self._watcher = self._spawn(self.attention.run())
+            if not await self._connected():
+                return
+            self._opening = self._spawn(self._open())
             async for chunk in self.transport.audio_chunks():
                 self._on_chunk(chunk)
-        except InterviewEnded:
-            await self.transport.send_event(event("error", code="INTERVIEW_ENDED", message="already ended"))
         finally:
             await self._stop()
+
+    async def _connected(self) -> bool:
+        """The interview starts when media flows, not at the offer; an abandoned offer is closed."""
+        waits = [asyncio.ensure_future(e.wait()) for e in (self.transport.connected, self.transport.closed)]
+        await asyncio.wait(waits, timeout=self.options.connect_timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        for wait in waits:
+            wait.cancel()
+        if not self.transport.connected.is_set() and not self.transport.closed.is_set():
+            log.info("interview %s: media did not connect in time; closing", self.session.id)
+        return self.transport.connected.is_set() and not self.transport.closed.is_set()
+
+    async def _open(self) -> None:
+        """Ask a phone caller for consent when none is recorded, then start (or resume)."""
+        needs_consent = self.transport.kind == "phone" and self.session.interview.consented_at is None
+        if needs_consent and not await self._ask_consent():
+            self._speak(Reply(consent.DECLINED, "closing", None, hangs_up=True))
+            return
+        try:
+            async with self.session.lock:
+                reply = await self.session.start()
+        except InterviewEnded:
+            await self.transport.send_event(event("error", code="INTERVIEW_ENDED", message="already ended"))
+            await self.transport.close()
+            return
+        self._speak(reply)
+        self._ticker = self._spawn(self._tick())
+        if self.attention is not None:
+            self._watcher = self._spawn(self.attention.run())
+
+    async def _ask_consent(self) -> bool:
+        """The notice, then keypad 1 or a spoken yes (stored), a no, or silence (twice)."""
+        self._consent = asyncio.get_running_loop().create_future()
+        for notice in (consent.NOTICE, consent.AGAIN):
+            self._speak(Reply(notice, "prompt", None))
+            with contextlib.suppress(TimeoutError):
+                agreed = await asyncio.wait_for(asyncio.shield(self._consent), self.options.consent_wait_s)
+                if agreed:
+                    await self.session.update(consent=dict(consent.PHONE_CONSENT), consented_at=utc_now())
+                return agreed
+        return False
+
+    def _decide_consent(self, verdict: bool | None) -> None:
+        if self._consent is None or self._consent.done():
+            return
+        if verdict is None:
+            self._speak(Reply(consent.AGAIN, "prompt", None))
+        else:
+            self._consent.set_result(verdict)
+
+    @property
+    def _awaiting_consent(self) -> bool:
+        return self._consent is not None and not self._consent.done()
 
     async def _stop(self) -> None:
         recording = self._interrupt()
@@ -121,7 +175,15 @@ class VoiceAgent:
         await self._keep_partial_answer()
         if self.attention is not None:
             await self.attention.flush()
-        for task in (self._speak_task, self._turn_task, self._ticker, self._forwarder, self._watcher):
+        tasks = (
+            self._opening,
+            self._speak_task,
+            self._turn_task,
+            self._ticker,
+            self._forwarder,
+            self._watcher,
+        )
+        for task in tasks:
             if task is not None and not task.done():
                 task.cancel()
         await self.transport.close()
@@ -218,6 +280,9 @@ class VoiceAgent:
     async def _respond(
         self, text: str, start: float, end: float, words: list[dict], speech_end: float, metrics: dict
     ) -> None:
+        if self._awaiting_consent:  # the caller's answer to the consent notice, not an interview answer
+            self._decide_consent(consent.consent_from_speech(text))
+            return
         await self.session.emit(event("thinking", metrics=metrics))
         try:
             async with self.session.lock:
@@ -378,16 +443,17 @@ class VoiceAgent:
             self._speak(reply)
 
     def answer_text(self, text: str) -> None:
-        """A typed answer (data channel or WebSocket): handled like a spoken one."""
-        if text.strip():
-            now = self.session.elapsed()
-            self._turn_task = self._spawn(
-                self._respond(text.strip(), now, now, [], time.monotonic(), {"typed": True})
-            )
+        """Typed answers do not count in a spoken interview: nothing is scored."""
+        raise ModeMismatch("this interview is spoken: answer out loud", {"mode": self.session.interview.mode})
 
     def _on_client_message(self, message: ClientMessage) -> None:
         if message.type == "answer":
-            self.answer_text(str(message.data.get("text", "")))
+            error = event(
+                "error", code=ModeMismatch.code, message="this interview is spoken: answer out loud"
+            )
+            self._spawn(self.transport.send_event(error))
+        elif message.type == "repeat" and self._awaiting_consent:
+            self._decide_consent(consent.consent_from_digit(str(message.data.get("dtmf", ""))))
         elif message.type == "repeat":
             self._turn_task = self._spawn(self._repeat())
         elif message.type == "end":

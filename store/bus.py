@@ -6,8 +6,9 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from typing import Protocol
 
-from core.events import Event
+from core.events import Audience, Event, for_candidate
 
 log = logging.getLogger(__name__)
 
@@ -15,9 +16,19 @@ log = logging.getLogger(__name__)
 class Subscription:
     """An async iterator of events; `close()` (or leaving `async with`) unsubscribes."""
 
-    def __init__(self, bus: InProcessBus, topic: str, max_queued: int) -> None:
-        self._bus, self._topic = bus, topic
+    def __init__(self, bus: InProcessBus, topic: str, max_queued: int, audience: Audience) -> None:
+        self._bus, self._topic, self.audience = bus, topic, audience
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=max_queued)
+
+    def offer(self, event: Event) -> None:
+        """Queue an event this audience may see (a candidate's copy loses recruiter-only fields)."""
+        visible = event if self.audience == "recruiter" else for_candidate(event)
+        if visible is None:
+            return
+        try:
+            self.queue.put_nowait(visible)
+        except asyncio.QueueFull:
+            log.warning("dropping %s event for a slow listener on %s", event.type, self._topic)
 
     def __aiter__(self) -> AsyncIterator[Event]:
         return self._iterate()
@@ -46,12 +57,18 @@ class InProcessBus:
 
     async def publish(self, topic: str, event: Event) -> None:
         for sub in list(self._subscribers[topic]):
-            try:
-                sub.queue.put_nowait(event)
-            except asyncio.QueueFull:
-                log.warning("dropping %s event for a slow listener on %s", event.type, topic)
+            sub.offer(event)
 
-    def subscribe(self, topic: str) -> Subscription:
-        sub = Subscription(self, topic, self._max_queued)
+    def subscribe(self, topic: str, audience: Audience) -> Subscription:
+        """Events of `topic` as `audience` may see them (candidates: candidate-safe only)."""
+        sub = Subscription(self, topic, self._max_queued, audience)
         self._subscribers[topic].add(sub)
         return sub
+
+
+class EventBus(Protocol):
+    """The seam for a second bus (Redis): publish an interview's events, subscribe by audience."""
+
+    async def publish(self, topic: str, event: Event) -> None: ...
+
+    def subscribe(self, topic: str, audience: Audience) -> Subscription: ...

@@ -1,4 +1,8 @@
-"""Tables: interviews, their planned questions, transcript segments, events, reports."""
+"""Tables: organisations and their people, interviews, their planned questions,
+transcript segments, events, reports, attention samples.
+
+The schema is owned by Alembic (store/migrations); change a table here and add a
+revision there."""
 
 from __future__ import annotations
 
@@ -15,10 +19,65 @@ class Base(DeclarativeBase):
     pass
 
 
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class UserRow(Base):
+    """A recruiter-side account: one organisation, one role (admin, recruiter, viewer)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, never the password
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class RefreshTokenRow(Base):
+    """One refresh token (stored hashed). Rotated on use: the used one is revoked."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class ApiKeyRow(Base):
+    """An integration's key (`ivx_...`, stored hashed), acting in its creator's organisation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)  # shown in lists: "ivx_AbCdEf12"
+    key_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class InterviewRow(Base):
     __tablename__ = "interviews"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # NULL only for interviews made before organisations existed; the first
+    # organisation adopts them (workspace.accounts.adopt_orphans).
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     role: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(20))
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -26,7 +85,9 @@ class InterviewRow(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer)
     candidate_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     language: Mapped[str] = mapped_column(String(10), default="en")
-    join_token: Mapped[str] = mapped_column(String(100))
+    # the candidate's join token is shown once, at creation; only its SHA-256 is kept
+    join_token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     phase: Mapped[str] = mapped_column(String(20), default="intro")
     question_index: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import InterviewNotFound
 from core.events import Event
 from store.models import AttentionSampleRow, EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
+
+
+@dataclass(frozen=True)
+class InterviewFilter:
+    """What a recruiter's interview list may be narrowed to."""
+
+    org_id: str
+    status: str | None = None
+    mode: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
 
 
 class InterviewRepository:
@@ -40,6 +53,29 @@ class InterviewRepository:
         if row is None:
             raise InterviewNotFound(f"no interview {interview_id}", {"id": interview_id})
         return row
+
+    def page(self, where: InterviewFilter, limit: int, offset: int) -> tuple[list[InterviewRow], int]:
+        """One page of an organisation's interviews, newest first, and how many match in all."""
+        query = select(InterviewRow).where(InterviewRow.org_id == where.org_id)
+        if where.status:
+            query = query.where(InterviewRow.status == where.status)
+        if where.mode:
+            query = query.where(InterviewRow.mode == where.mode)
+        if where.created_after:
+            query = query.where(InterviewRow.created_at >= where.created_after)
+        if where.created_before:
+            query = query.where(InterviewRow.created_at < where.created_before)
+        with self._sessions() as s:
+            total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+            page = s.scalars(query.order_by(InterviewRow.created_at.desc()).limit(limit).offset(offset))
+            return list(page), int(total)
+
+    def delete(self, interview_id: str) -> None:
+        """The interview and everything recorded about it."""
+        with self._sessions.begin() as s:
+            for table in (QuestionRow, SegmentRow, EventRow, ReportRow, AttentionSampleRow):
+                s.execute(delete(table).where(table.interview_id == interview_id))  # type: ignore[attr-defined]
+            s.execute(delete(InterviewRow).where(InterviewRow.id == interview_id))
 
     def update(self, interview_id: str, **fields: Any) -> InterviewRow:
         with self._sessions.begin() as s:

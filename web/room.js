@@ -4,7 +4,15 @@
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const interviewId = location.pathname.split("/").filter(Boolean).pop();
-const token = params.get("token");
+// The link's token is kept for this tab (a reload rejoins) and taken out of the address
+// bar, so it does not linger in the history, in screenshots or in a shared screen.
+const tokenKey = `intervox-token-${interviewId}`;
+const token = params.get("token") || sessionStorage.getItem(tokenKey);
+if (params.get("token")) {
+  sessionStorage.setItem(tokenKey, params.get("token"));
+  params.delete("token");
+  history.replaceState(null, "", location.pathname + (params.toString() ? `?${params}` : ""));
+}
 // Tests may turn the browser's audio processing off (?processing=off); people keep it on:
 // echo cancellation stops the interviewer's own voice coming back as "candidate speech".
 const processing = params.get("processing") !== "off";
@@ -147,7 +155,9 @@ function iceGatheringComplete(pc) {
 }
 
 async function connect() {
-  const pc = (state.pc = new RTCPeerConnection());
+  // ICE servers come from the operator's settings (none by default: no outside STUN).
+  const config = await api("/rtc/config").then((r) => (r.ok ? r.json() : { ice_servers: [] })).catch(() => ({ ice_servers: [] }));
+  const pc = (state.pc = new RTCPeerConnection({ iceServers: config.ice_servers }));
   pc.addTransceiver(state.stream.getAudioTracks()[0], { direction: "sendrecv" });
   const camera = state.stream.getVideoTracks()[0];
   if (camera) pc.addTransceiver(camera, { direction: "sendonly" });

@@ -1,64 +1,135 @@
-"""Live events over a WebSocket: the same events as the data channel."""
+"""Live events over a WebSocket. With the join token: the candidate's events (the same
+as the data channel, never scores or attention). With a recruiter credential: everything,
+for watching an interview live."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+from collections import Counter
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from api.deps import check_token, token_from
+from api.auth import check_join_token, is_recruiter_credential, owned_interview, principal_for
+from api.deps import bearer, client_ip
+from api.origins import origin_allowed
 from api.runtime import Runtime
 from core.errors import Forbidden, IntervoxError, NotFound, Unauthorized
-from core.events import ClientMessage, event
+from core.events import Audience, ClientMessage, event
+from store.bus import Subscription
+from store.models import InterviewRow
 
 router = APIRouter(tags=["events"])
 
-CLOSE_BAD_TOKEN, CLOSE_NOT_FOUND, CLOSE_ENDED = 4001, 4004, 4009
+CLOSE_BAD_TOKEN, CLOSE_ORIGIN, CLOSE_NOT_FOUND, CLOSE_ENDED = 4001, 4003, 4004, 4009
+CLOSE_UNSUPPORTED, CLOSE_MALFORMED, CLOSE_TOO_BIG, CLOSE_BUSY = 1003, 1007, 1009, 1013
+_open_per_ip: Counter[str] = Counter()
+
+
+class MalformedFrame(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+async def check_origin(websocket: WebSocket, runtime: Runtime) -> bool:
+    """Close with 4003 when a browser page from another site opens the socket."""
+    origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
+    if origin_allowed(origin, host, runtime.settings.cors_origins):
+        return True
+    await websocket.close(CLOSE_ORIGIN, "origin not allowed")
+    return False
+
+
+async def receive_json_object(websocket: WebSocket, max_bytes: int) -> dict:
+    """One client frame as a JSON object; MalformedFrame for binary, oversized or non-object frames."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    if message.get("text") is None:
+        raise MalformedFrame(CLOSE_UNSUPPORTED, "binary frames are not accepted")
+    raw = message["text"]
+    if len(raw) > max_bytes:
+        raise MalformedFrame(CLOSE_TOO_BIG, "message too big")
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        raise MalformedFrame(CLOSE_MALFORMED, "not JSON") from None
+    if not isinstance(parsed, dict):
+        raise MalformedFrame(CLOSE_MALFORMED, "not a JSON object")
+    return parsed
 
 
 @router.websocket("/api/v1/ws/interviews/{interview_id}")
 async def interview_events(websocket: WebSocket, interview_id: str) -> None:
     runtime: Runtime = websocket.app.state.runtime
-    await websocket.accept()
+    ip = client_ip(websocket)
+    if _open_per_ip[ip] >= runtime.settings.limits.max_websockets_per_ip:
+        return await websocket.close(CLOSE_BUSY, "too many connections")
+    _open_per_ip[ip] += 1
     try:
-        interview = await asyncio.to_thread(runtime.repo.get, interview_id)
-        check_token(
-            interview, token_from(websocket.headers.get("authorization"), websocket.query_params.get("token"))
-        )
+        await websocket.accept()
+        if await check_origin(websocket, runtime):
+            await _serve(websocket, runtime, interview_id)
+    finally:
+        _open_per_ip[ip] -= 1
+        if _open_per_ip[ip] <= 0:
+            del _open_per_ip[ip]
+
+
+async def _authorize(
+    websocket: WebSocket, runtime: Runtime, interview_id: str
+) -> tuple[InterviewRow, Audience]:
+    token = bearer(websocket)
+    if token and is_recruiter_credential(token):
+        principal = await principal_for(websocket, runtime, token)
+        return await owned_interview(runtime, interview_id, principal), "recruiter"
+    interview = await asyncio.to_thread(runtime.repo.get, interview_id)
+    check_join_token(runtime, interview, token)
+    return interview, "candidate"
+
+
+async def _serve(websocket: WebSocket, runtime: Runtime, interview_id: str) -> None:
+    try:
+        interview, audience = await _authorize(websocket, runtime, interview_id)
     except NotFound as exc:
         return await websocket.close(CLOSE_NOT_FOUND, exc.message[:120])
-    except (Unauthorized, Forbidden) as exc:
+    except (Unauthorized, Forbidden, IntervoxError) as exc:
         return await websocket.close(CLOSE_BAD_TOKEN, exc.message[:120])
-    if interview.status in ("completed", "cancelled"):
+    if interview.status in ("completed", "cancelled") and audience == "candidate":
         return await websocket.close(CLOSE_ENDED, "interview already ended")
-    async with runtime.bus.subscribe(interview_id) as events:
+    async with runtime.bus.subscribe(interview_id, audience) as events:
         await websocket.send_text(event("connected", interview_id=interview_id).to_json())
         sender = asyncio.ensure_future(_send_events(websocket, events))
         try:
-            await _receive(websocket, runtime, interview_id)
+            await _receive(websocket, runtime, interview_id, audience)
+        except MalformedFrame as exc:
+            await websocket.close(exc.code, exc.reason)
         except (WebSocketDisconnect, RuntimeError):  # the client left, or we closed after the end
             pass
         finally:
             sender.cancel()
 
 
-async def _send_events(websocket: WebSocket, events) -> None:  # type: ignore[no-untyped-def]
-    async for ev in events:
-        await websocket.send_text(ev.to_json())
-        if ev.type == "interview_ended":
-            await websocket.close(1000, "interview ended")
-            return
+async def _send_events(websocket: WebSocket, events: Subscription) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        async for ev in events:
+            await websocket.send_text(ev.to_json())
+            if ev.type == "interview_ended":
+                await websocket.close(1000, "interview ended")
+                return
 
 
-async def _receive(websocket: WebSocket, runtime: Runtime, interview_id: str) -> None:
+async def _receive(websocket: WebSocket, runtime: Runtime, interview_id: str, audience: Audience) -> None:
     while True:
-        raw = await websocket.receive_text()
+        raw = await receive_json_object(websocket, runtime.settings.limits.max_ws_message_bytes)
+        if audience != "candidate":
+            continue  # recruiters watch; they do not answer
         try:
-            message = ClientMessage.model_validate(json.loads(raw))
-        except (ValueError, ValidationError):
+            message = ClientMessage.model_validate(raw)
+        except ValidationError:
             await websocket.send_text(
                 event("error", code="INVALID_MESSAGE", message="not a client message").to_json()
             )
@@ -72,15 +143,16 @@ async def _receive(websocket: WebSocket, runtime: Runtime, interview_id: str) ->
 async def _handle(runtime: Runtime, interview_id: str, message: ClientMessage) -> None:
     agent = runtime.agent(interview_id)
     if message.type == "answer":
-        text = str(message.data.get("text", "")).strip()
+        text = message.text(runtime.settings.limits.max_answer_chars)
         if agent is not None:
-            agent.answer_text(text)
+            agent.answer_text(text)  # refused with MODE_MISMATCH in spoken interviews
         elif text:
+            runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
             await runtime.text_turn(interview_id, text)
     elif message.type == "end":
         with contextlib.suppress(IntervoxError):
             await runtime.end(interview_id)
     elif message.type == "ready" and agent is None:
         session = await runtime.session(interview_id)
-        if session.status == "scheduled":
+        if session.status == "scheduled" and session.interview.mode == "chat":
             await runtime.text_turn(interview_id, "")

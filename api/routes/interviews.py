@@ -1,26 +1,32 @@
-"""Interviews: create, read, end, transcript, report, chat messages."""
+"""Interviews, the recruiter's side: create, list, read, cancel, delete; transcript,
+report, attention timeline and the stored event log. Reading the interview and ending
+it are open to its candidate too (the candidate's view: no scores)."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from api.deps import InterviewDep, RuntimeDep, SettingsDep
+from api.auth import EitherSide, ManagedInterview, Recruiter, ViewedInterview, Viewer
+from api.deps import RuntimeDep, SettingsDep
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
+    InterviewEnded,
+    InterviewList,
     InterviewPublic,
-    MessageIn,
-    MessageOut,
     QuestionPublic,
     Transcript,
     TranscriptSegment,
 )
-from core.errors import InterviewEnded, NoVideo, ReportNotReady
+from core.errors import InterviewEnded as AlreadyEnded
+from core.errors import NoVideo, ReportNotReady
 from orchestrator.plan import plan_interview
 from store.models import InterviewRow, QuestionRow
+from store.repository import InterviewFilter
 from vision.attention import AttentionSample, flags
 from vision.timeline import render_png
 
@@ -40,33 +46,80 @@ def to_public(row: InterviewRow, questions: list[QuestionRow]) -> dict[str, Any]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=InterviewCreated)
 async def create_interview(
-    body: InterviewCreate, runtime: RuntimeDep, settings: SettingsDep, request: Request
+    body: InterviewCreate, principal: Recruiter, runtime: RuntimeDep, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
-    row, questions = plan_interview(**body.model_dump())
+    """The join token and link are shown here only: the server keeps a hash."""
+    runtime.limiter.hit(settings.rate_limit.create_interview, "create-interview", principal.rate_key)
+    row, questions, token = plan_interview(
+        **body.model_dump(), org_id=principal.org_id, created_by=principal.user_id
+    )
     await asyncio.to_thread(runtime.repo.create, row, questions)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return {
         **to_public(row, questions),
-        "join_token": row.join_token,
-        "join_url": f"{base}/interview/{row.id}?token={row.join_token}",
+        "join_token": token,
+        "join_url": f"{base}/interview/{row.id}?token={token}",
     }
 
 
+@router.get("", response_model=InterviewList)
+async def list_interviews(
+    principal: Viewer,
+    runtime: RuntimeDep,
+    status_: Annotated[
+        Literal["scheduled", "in_progress", "completed", "cancelled"] | None, Query(alias="status")
+    ] = None,
+    mode: Literal["video", "audio", "phone", "chat"] | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """Your organisation's interviews, newest first."""
+    where = InterviewFilter(principal.org_id, status_, mode, created_after, created_before)
+    rows, total = await asyncio.to_thread(runtime.repo.page, where, limit, offset)
+    items = [{**to_public(row, []), "current_question": None} for row in rows]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
 @router.get("/{interview_id}", response_model=InterviewPublic)
-async def get_interview(interview: InterviewDep, runtime: RuntimeDep) -> dict[str, Any]:
+async def get_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]:
+    interview, _ = side
     questions = await asyncio.to_thread(runtime.repo.questions, interview.id)
     return to_public(interview, questions)
 
 
 @router.post("/{interview_id}/end")
-async def end_interview(interview: InterviewDep, runtime: RuntimeDep) -> dict[str, Any]:
+async def end_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]:
+    """End now. A recruiter gets the report; the candidate only learns that it has ended."""
+    interview, principal = side
+    if principal is not None:
+        principal.require("recruiter")
     if interview.status == "scheduled":
-        raise InterviewEnded("this interview has not started", {"status": interview.status})
-    return await runtime.end(interview.id)
+        raise AlreadyEnded("this interview has not started", {"status": interview.status})
+    report = await runtime.end(interview.id)
+    if principal is None:
+        return InterviewEnded(id=interview.id, status="completed").model_dump()
+    return report
+
+
+@router.post("/{interview_id}/cancel", response_model=InterviewPublic)
+async def cancel_interview(interview: ManagedInterview, runtime: RuntimeDep) -> dict[str, Any]:
+    """Call it off: a connected candidate is told and disconnected; the link stops working."""
+    await runtime.cancel(interview.id)
+    row = await asyncio.to_thread(runtime.repo.get, interview.id)
+    return to_public(row, [])
+
+
+@router.delete("/{interview_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_interview(interview: ManagedInterview, runtime: RuntimeDep) -> Response:
+    """The interview and everything recorded about it."""
+    await runtime.delete(interview.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{interview_id}/transcript", response_model=Transcript)
-async def get_transcript(interview: InterviewDep, runtime: RuntimeDep) -> Transcript:
+async def get_transcript(interview: ViewedInterview, runtime: RuntimeDep) -> Transcript:
     rows = await asyncio.to_thread(runtime.repo.segments, interview.id)
     return Transcript(
         interview_id=interview.id,
@@ -75,32 +128,24 @@ async def get_transcript(interview: InterviewDep, runtime: RuntimeDep) -> Transc
 
 
 @router.get("/{interview_id}/report")
-async def get_report(interview: InterviewDep, runtime: RuntimeDep) -> dict[str, Any]:
+async def get_report(interview: ViewedInterview, runtime: RuntimeDep) -> dict[str, Any]:
     report = await asyncio.to_thread(runtime.repo.report, interview.id)
     if report is None:
         raise ReportNotReady("the report is written when the interview ends", {"status": interview.status})
     return report
 
 
-@router.post("/{interview_id}/messages", response_model=MessageOut)
-async def post_message(body: MessageIn, interview: InterviewDep, runtime: RuntimeDep) -> MessageOut:
-    """Chat mode, or answering without media: the interviewer's reply as text."""
-    reply, report = await runtime.text_turn(interview.id, body.text)
-    session = await runtime.session(interview.id)
-    return MessageOut(
-        reply=reply.text,
-        kind=reply.kind,
-        question_id=reply.question_id,
-        status=session.status,
-        phase=session.interview.phase,
-        report=report,
-    )
+@router.get("/{interview_id}/events")
+async def get_events(interview: ViewedInterview, runtime: RuntimeDep) -> dict[str, Any]:
+    """Every event of the interview as stored (scores and attention included)."""
+    rows = await asyncio.to_thread(runtime.repo.events, interview.id)
+    return {"events": [{"type": r.type, "data": r.data, "ts": r.ts.isoformat()} for r in rows]}
 
 
 @router.get(
     "/{interview_id}/attention.png", response_class=Response, responses={200: {"content": {"image/png": {}}}}
 )
-async def attention_timeline(interview: InterviewDep, runtime: RuntimeDep) -> Response:
+async def attention_timeline(interview: ViewedInterview, runtime: RuntimeDep) -> Response:
     """Presence, looking at the screen and faces over the interview, flags shaded."""
     if interview.mode != "video":
         raise NoVideo("only video interviews have an attention timeline", {"mode": interview.mode})

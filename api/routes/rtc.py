@@ -1,16 +1,24 @@
-"""WebRTC signalling: one non-trickle offer in, a complete answer out."""
+"""WebRTC signalling: one non-trickle offer in, a complete answer out (after consent)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import InterviewDep, RuntimeDep
-from api.schemas import RtcAnswer, RtcOffer
+from api.auth import CandidateInterview
+from api.deps import RuntimeDep, SettingsDep
+from api.schemas import RtcAnswer, RtcConfig, RtcOffer
 
 router = APIRouter(prefix="/api/v1/interviews", tags=["media"])
 
 
 @router.post("/{interview_id}/rtc/offer", response_model=RtcAnswer)
-async def rtc_offer(body: RtcOffer, interview: InterviewDep, runtime: RuntimeDep) -> RtcAnswer:
+async def rtc_offer(body: RtcOffer, interview: CandidateInterview, runtime: RuntimeDep) -> RtcAnswer:
+    """403 CONSENT_REQUIRED before the candidate has agreed; 409 once the interview has ended."""
     sdp = await runtime.connect_webrtc(interview.id, body.sdp, body.type)
     return RtcAnswer(sdp=sdp)
+
+
+@router.get("/{interview_id}/rtc/config", response_model=RtcConfig)
+async def rtc_config(interview: CandidateInterview, settings: SettingsDep) -> RtcConfig:
+    """The ICE servers the browser should use (none unless the operator configured some)."""
+    return RtcConfig(ice_servers=[{"urls": url} for url in settings.webrtc.ice_servers])

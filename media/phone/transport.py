@@ -28,6 +28,12 @@ from media.transport import Transport
 log = logging.getLogger(__name__)
 PHONE_RATE = 8000
 FRAME_S = 0.02
+# Twilio sends 160 bytes (20 ms) per media message, 216 as base64; anything past this is not a call
+MAX_MEDIA_PAYLOAD_CHARS = 2048
+
+
+class PayloadTooBig(InvalidInput):
+    """A media message far larger than a telephony provider sends."""
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -83,7 +89,10 @@ class PhoneTransport(Transport):
 
     def _on_media(self, message: dict[str, Any]) -> None:
         try:
-            payload = base64.b64decode(message["media"]["payload"], validate=True)
+            encoded = message["media"]["payload"]
+            if len(encoded) > MAX_MEDIA_PAYLOAD_CHARS:
+                raise PayloadTooBig(f"media payloads are at most {MAX_MEDIA_PAYLOAD_CHARS} characters")
+            payload = base64.b64decode(encoded, validate=True)
         except (KeyError, TypeError, binascii.Error) as exc:
             raise InvalidInput("a media message needs a base64 media.payload") from exc
         pcm16k = resample(mulaw_decode(payload), PHONE_RATE, SAMPLE_RATE)

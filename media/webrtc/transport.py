@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRelay
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
@@ -34,6 +34,7 @@ class WebRtcOptions:
     # aiortc's receiver waits for this many later packets before playing one
     # (~20 ms each). Its stock value is 4; 1-2 suffice on loopback and a LAN.
     jitter_prefetch: int = 4
+    ice_servers: tuple[str, ...] = ()  # none: aiortc would otherwise ask Google's STUN server
 
 
 class WebRtcTransport(Transport):
@@ -44,7 +45,8 @@ class WebRtcTransport(Transport):
     def __init__(self, options: WebRtcOptions | None = None) -> None:
         super().__init__()
         self.options = options or WebRtcOptions()
-        self.pc = RTCPeerConnection()
+        servers = [RTCIceServer(urls=url) for url in self.options.ice_servers]
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
         self._channel: RTCDataChannel | None = None
         self._pending_events: deque[str] = deque(maxlen=200)
         self._tasks: set[asyncio.Task[None]] = set()

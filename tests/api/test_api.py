@@ -5,40 +5,13 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
+from tests.api.conftest import api_settings, assert_error, auth, consent, create, login
 
 GOOD_ANSWER = (
     "I have five years of experience. I built and designed payment APIs and I enjoy it because "
     "clear interfaces help teams. I led the project, implemented the retries, and studied the "
     "failure modes carefully so the service stayed reliable for our customers every single day."
 )
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    from api.settings import Settings
-
-    db = tmp_path_factory.mktemp("api") / "api.db"
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{db}"))) as c:
-        yield c
-
-
-def create(client, **body):
-    body.setdefault("role", "Backend Engineer")
-    r = client.post("/api/v1/interviews", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def auth(interview):
-    return {"Authorization": f"Bearer {interview['join_token']}"}
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and isinstance(body["error"]["details"], dict)
-    return body["error"]
 
 
 def test_health_reports_components(client):
@@ -52,17 +25,26 @@ def test_create_returns_the_api_shape(client):
     iv = create(client, level="senior", skills=["Python"], duration_minutes=12, candidate_name="Ada")
     assert iv["status"] == "scheduled" and iv["join_token"]
     assert iv["join_url"] == f"http://testserver/interview/{iv['id']}?token={iv['join_token']}"
-    got = client.get(f"/api/v1/interviews/{iv['id']}", headers=auth(iv)).json()
-    assert got["status"] == "scheduled" and got["phase"] == "intro" and got["current_question"] is None
-    assert "join_token" not in got
+    for headers in (auth(iv), client.recruiter):  # the candidate's link and the recruiter both read it
+        got = client.get(f"/api/v1/interviews/{iv['id']}", headers=headers).json()
+        assert got["status"] == "scheduled" and got["phase"] == "intro" and got["current_question"] is None
+        assert "join_token" not in got
 
 
 def test_validation_errors_name_the_fields(client):
-    err = assert_error(client.post("/api/v1/interviews", json={"level": "guru"}), 422, "VALIDATION_ERROR")
+    err = assert_error(
+        client.post("/api/v1/interviews", json={"level": "guru"}, headers=client.recruiter),
+        422,
+        "VALIDATION_ERROR",
+    )
     fields = {f["field"] for f in err["details"]["fields"]}
     assert {"body.role", "body.level"} <= fields
     assert_error(
-        client.post("/api/v1/interviews", content=b"{not json", headers={"content-type": "application/json"}),
+        client.post(
+            "/api/v1/interviews",
+            content=b"{not json",
+            headers={"content-type": "application/json", **client.recruiter},
+        ),
         422,
         "VALIDATION_ERROR",
     )
@@ -81,24 +63,34 @@ def test_unknown_interview_and_bad_tokens(client):
 
 def test_report_is_not_ready_before_the_end(client):
     iv = create(client)
-    assert_error(
-        client.get(f"/api/v1/interviews/{iv['id']}/report", headers=auth(iv)), 404, "REPORT_NOT_READY"
-    )
+    url = f"/api/v1/interviews/{iv['id']}/report"
+    assert_error(client.get(url, headers=client.recruiter), 404, "REPORT_NOT_READY")
 
 
 def test_malformed_sdp_is_a_400_and_the_interview_goes_on(client):
-    iv = create(client)
+    iv = create(client, mode="audio")
+    offer = f"/api/v1/interviews/{iv['id']}/rtc/offer"
+    consent(client, iv)
     for sdp in ["garbage", "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"]:
-        r = client.post(
-            f"/api/v1/interviews/{iv['id']}/rtc/offer", json={"sdp": sdp, "type": "offer"}, headers=auth(iv)
-        )
+        r = client.post(offer, json={"sdp": sdp, "type": "offer"}, headers=auth(iv))
         assert_error(r, 400, "INVALID_SDP")
-    r = client.post(
-        f"/api/v1/interviews/{iv['id']}/rtc/offer", json={"sdp": "x", "type": "answer"}, headers=auth(iv)
-    )
+    r = client.post(offer, json={"sdp": "x", "type": "answer"}, headers=auth(iv))
     assert_error(r, 400, "INVALID_SDP")
-    r = client.post(f"/api/v1/interviews/{iv['id']}/messages", json={"text": "hello"}, headers=auth(iv))
-    assert r.status_code == 200 and r.json()["kind"] == "question"
+    assert client.get(f"/api/v1/interviews/{iv['id']}", headers=auth(iv)).json()["status"] == "scheduled"
+
+
+def test_no_media_before_consent_and_no_media_for_chat(client):
+    iv = create(client, mode="audio")
+    offer = f"/api/v1/interviews/{iv['id']}/rtc/offer"
+    sdp = {"sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n", "type": "offer"}
+    assert_error(client.post(offer, json=sdp, headers=auth(iv)), 403, "CONSENT_REQUIRED")
+    chat = create(client, mode="chat")
+    consent(client, chat)
+    assert_error(
+        client.post(f"/api/v1/interviews/{chat['id']}/rtc/offer", json=sdp, headers=auth(chat)),
+        409,
+        "MODE_MISMATCH",
+    )
 
 
 def test_a_whole_chat_interview_produces_transcript_and_report(client):
@@ -114,38 +106,69 @@ def test_a_whole_chat_interview_produces_transcript_and_report(client):
     assert reply["kind"] == "followup"
     last = client.post(f"{url}/messages", json={"text": "Still no idea."}, headers=auth(iv)).json()
     assert last["kind"] == "closing" and last["status"] == "completed"
-    report = client.get(f"{url}/report", headers=auth(iv)).json()
-    assert report == last["report"]
+    assert "report" not in last and "score" not in str(last)  # the candidate never sees scores
+    assert_error(client.get(f"{url}/report", headers=auth(iv)), 403, "FORBIDDEN")
+    report = client.get(f"{url}/report", headers=client.recruiter).json()
     assert report["interview_id"] == iv["id"] and report["status"] == "completed"
     assert 0 <= report["overall_score"] <= 100
     assert report["recommendation"] in {"strong_hire", "hire", "maybe", "no_hire"}
     assert [q["id"] for q in report["questions"]] == ["q1", "q2"]
     assert report["questions"][0]["answer"] == GOOD_ANSWER and report["questions"][0]["score"] > 5
     assert report["attention"] is None and "words_per_minute" in report["communication"]
-    segments = client.get(f"{url}/transcript", headers=auth(iv)).json()["segments"]
-    assert [s["speaker"] for s in segments] == [
-        "interviewer",
-        "candidate",
-        "interviewer",
-        "candidate",
-        "interviewer",
-        "candidate",
-        "interviewer",
-    ]
+    assert_error(client.get(f"{url}/transcript", headers=auth(iv)), 403, "FORBIDDEN")
+    segments = client.get(f"{url}/transcript", headers=client.recruiter).json()["segments"]
+    assert [s["speaker"] for s in segments] == ["interviewer", "candidate"] * 3 + ["interviewer"]
     assert all({"speaker", "text", "start", "end", "question_id"} <= set(s) for s in segments)
     assert_error(
         client.post(f"{url}/messages", json={"text": "more"}, headers=auth(iv)), 409, "INTERVIEW_ENDED"
     )
 
 
-def test_end_returns_the_report(client):
-    iv = create(client)
+def test_typed_answers_are_refused_in_spoken_interviews(client):
+    for mode in ("video", "audio", "phone"):
+        iv = create(client, mode=mode)
+        r = client.post(
+            f"/api/v1/interviews/{iv['id']}/messages", json={"text": "SQL index API"}, headers=auth(iv)
+        )
+        assert_error(r, 409, "MODE_MISMATCH")
+        assert client.get(f"/api/v1/interviews/{iv['id']}", headers=auth(iv)).json()["status"] == "scheduled"
+        events = client.get(f"/api/v1/interviews/{iv['id']}/events", headers=client.recruiter).json()[
+            "events"
+        ]
+        assert not [e for e in events if e["type"] == "score_update"]
+
+
+def test_end_returns_the_report_to_recruiters_only(client):
+    iv = create(client, mode="chat")
     url = f"/api/v1/interviews/{iv['id']}"
     assert_error(client.post(f"{url}/end", headers=auth(iv)), 409, "INTERVIEW_ENDED")  # not started
     client.post(f"{url}/messages", json={"text": "hi"}, headers=auth(iv))
-    report = client.post(f"{url}/end", headers=auth(iv)).json()
+    ended = client.post(f"{url}/end", headers=auth(iv)).json()
+    assert ended == {"id": iv["id"], "status": "completed"}
+    report = client.post(f"{url}/end", headers=client.recruiter).json()  # idempotent: the stored report
     assert report["status"] == "completed" and report["questions"][0]["score"] == 0
     assert client.get(url, headers=auth(iv)).json()["status"] == "completed"
+
+
+def test_recruiters_list_cancel_and_delete(client):
+    a = create(client, mode="chat")
+    b = create(client, mode="audio")
+    listed = client.get("/api/v1/interviews?mode=audio&limit=1", headers=client.recruiter).json()
+    assert listed["limit"] == 1 and listed["offset"] == 0 and len(listed["items"]) == 1
+    assert listed["total"] >= 1 and all(i["mode"] == "audio" for i in listed["items"])
+    assert "join_token" not in listed["items"][0]
+    cancelled = client.post(f"/api/v1/interviews/{b['id']}/cancel", headers=client.recruiter).json()
+    assert cancelled["status"] == "cancelled"
+    assert_error(
+        client.post(f"/api/v1/interviews/{b['id']}/cancel", headers=client.recruiter), 409, "INTERVIEW_ENDED"
+    )
+    statuses = client.get("/api/v1/interviews?status=cancelled", headers=client.recruiter).json()["items"]
+    assert b["id"] in [i["id"] for i in statuses] and a["id"] not in [i["id"] for i in statuses]
+    assert client.delete(f"/api/v1/interviews/{a['id']}", headers=client.recruiter).status_code == 204
+    assert_error(
+        client.get(f"/api/v1/interviews/{a['id']}", headers=client.recruiter), 404, "INTERVIEW_NOT_FOUND"
+    )
+    assert_error(client.get(f"/api/v1/interviews/{a['id']}", headers=auth(a)), 404, "INTERVIEW_NOT_FOUND")
 
 
 def close_code(client, path):
@@ -155,13 +178,37 @@ def close_code(client, path):
 
 
 def test_websocket_close_codes(client):
-    iv = create(client)
+    iv = create(client, mode="chat")
     assert close_code(client, f"/api/v1/ws/interviews/{iv['id']}?token=bad") == 4001
     assert close_code(client, f"/api/v1/ws/interviews/{iv['id']}") == 4001
     assert close_code(client, "/api/v1/ws/interviews/nope?token=x") == 4004
     client.post(f"/api/v1/interviews/{iv['id']}/messages", json={"text": "hi"}, headers=auth(iv))
     client.post(f"/api/v1/interviews/{iv['id']}/end", headers=auth(iv))
     assert close_code(client, f"/api/v1/ws/interviews/{iv['id']}?token={iv['join_token']}") == 4009
+
+
+def test_websocket_origin_is_checked(client):
+    iv = create(client, mode="chat")
+    path = f"/api/v1/ws/interviews/{iv['id']}?token={iv['join_token']}"
+    evil = {"origin": "https://evil.example"}
+    with client.websocket_connect(path, headers=evil) as ws, pytest.raises(WebSocketDisconnect) as closed:
+        ws.receive_text()
+    assert closed.value.code == 4003
+    with client.websocket_connect(path, headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["type"] == "connected"
+
+
+def test_malformed_websocket_frames_close_the_socket(client):
+    iv = create(client, mode="chat")
+    path = f"/api/v1/ws/interviews/{iv['id']}?token={iv['join_token']}"
+    for frame, code in ((b"\x00\x01", 1003), ("not json", 1007), ("[1, 2]", 1007), ("x" * 70_000, 1009)):
+        with client.websocket_connect(path) as ws:
+            assert ws.receive_json()["type"] == "connected"
+            ws.send_bytes(frame) if isinstance(frame, bytes) else ws.send_text(frame)
+            with pytest.raises(WebSocketDisconnect) as closed:
+                while True:
+                    ws.receive_text()
+            assert closed.value.code == code, frame[:20]
 
 
 def receive_until(ws, type_):
@@ -174,48 +221,73 @@ def receive_until(ws, type_):
     return seen
 
 
-def test_websocket_carries_events_and_answers(client):
-    iv = create(client, duration_minutes=8)
-    with client.websocket_connect(f"/api/v1/ws/interviews/{iv['id']}?token={iv['join_token']}") as ws:
-        assert ws.receive_json()["type"] == "connected"
+def test_websocket_carries_events_by_audience(client):
+    iv = create(client, duration_minutes=8, mode="chat")
+    base = f"/api/v1/ws/interviews/{iv['id']}?token="
+    recruiter_token = client.recruiter["Authorization"].split()[1]
+    with (
+        client.websocket_connect(base + iv["join_token"]) as ws,
+        client.websocket_connect(base + recruiter_token) as watcher,
+    ):
+        assert ws.receive_json()["type"] == "connected" and watcher.receive_json()["type"] == "connected"
         ws.send_json({"type": "ready"})
         opening = [e["type"] for e in receive_until(ws, "time_remaining")]
         assert opening == ["phase_update", "phase_update", "question", "time_remaining"]
-        ws.send_text("not json")
+        ws.send_json({"type": "nonsense"})
         assert receive_until(ws, "error")[-1]["data"]["code"] == "INVALID_MESSAGE"
         ws.send_json({"type": "answer", "data": {"text": GOOD_ANSWER}})
-        turn = [e["type"] for e in receive_until(ws, "question")]
-        assert turn[:2] == ["transcript", "score_update"]
+        turn = receive_until(ws, "question")
+        assert [e["type"] for e in turn][:1] == ["transcript"] and "score_update" not in [
+            e["type"] for e in turn
+        ]
         ws.send_json({"type": "end"})
         ended = receive_until(ws, "interview_ended")[-1]
-        assert ended["data"]["recommendation"] in {"strong_hire", "hire", "maybe", "no_hire"}
+        assert ended["data"]["reason"] == "ended_by_request"
+        assert "recommendation" not in ended["data"] and "overall_score" not in ended["data"]
+        seen = receive_until(watcher, "interview_ended")
+        assert "score_update" in [e["type"] for e in seen]
+        assert seen[-1]["data"]["recommendation"] in {"strong_hire", "hire", "maybe", "no_hire"}
 
 
 def test_video_interview_without_frames_says_so_and_audio_has_no_attention(client):
+    from orchestrator.session import InterviewSession
+
     video = create(client, mode="video")
-    client.post(f"/api/v1/interviews/{video['id']}/messages", json={"text": "hi"}, headers=auth(video))
-    assert (
-        "camera"
-        in client.get(f"/api/v1/interviews/{video['id']}/transcript", headers=auth(video)).json()["segments"][
-            0
-        ]["text"]
-    )  # disclosed
-    report = client.post(f"/api/v1/interviews/{video['id']}/end", headers=auth(video)).json()
+    runtime = client.app.state.runtime
+    session = client.portal.call(runtime.session, video["id"])
+    client.portal.call(_start, session)
+    segments = client.get(f"/api/v1/interviews/{video['id']}/transcript", headers=client.recruiter).json()
+    assert "camera" in segments["segments"][0]["text"]  # disclosed
+    report = client.post(f"/api/v1/interviews/{video['id']}/end", headers=client.recruiter).json()
     attention = report["attention"]
     assert attention["video_seconds"] == 0 and attention["note"] == "the camera sent no frames"
     assert attention["disclosed_at"] and attention["flags"] == []
     assert report["scores"]["attention"] is None and report["scores"]["attention_in_overall"] is False
-    png = client.get(f"/api/v1/interviews/{video['id']}/attention.png", headers=auth(video))
+    png = client.get(f"/api/v1/interviews/{video['id']}/attention.png", headers=client.recruiter)
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert_error(
+        client.get(f"/api/v1/interviews/{video['id']}/attention.png", headers=auth(video)), 403, "FORBIDDEN"
+    )
 
-    audio = create(client, mode="audio")
-    client.post(f"/api/v1/interviews/{audio['id']}/messages", json={"text": "hi"}, headers=auth(audio))
+    chat = create(client, mode="chat")
+    client.post(f"/api/v1/interviews/{chat['id']}/messages", json={"text": "hi"}, headers=auth(chat))
     assert (
-        client.post(f"/api/v1/interviews/{audio['id']}/end", headers=auth(audio)).json()["attention"] is None
+        client.post(f"/api/v1/interviews/{chat['id']}/end", headers=client.recruiter).json()["attention"]
+        is None
     )
     assert_error(
-        client.get(f"/api/v1/interviews/{audio['id']}/attention.png", headers=auth(audio)), 404, "NO_VIDEO"
+        client.get(f"/api/v1/interviews/{chat['id']}/attention.png", headers=client.recruiter),
+        404,
+        "NO_VIDEO",
     )
+    assert InterviewSession  # the session drives spoken interviews; here it is started directly
+
+
+async def _start(session):
+    async with session.lock:
+        reply = await session.start()
+        now = session.elapsed()
+        await session.record("interviewer", reply.text, now, now, reply.question_id, kind=reply.kind)
 
 
 def test_room_page_and_its_files_are_served(client):
@@ -223,8 +295,29 @@ def test_room_page_and_its_files_are_served(client):
     page = client.get(f"/interview/{iv['id']}?token={iv['join_token']}")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert '<script src="/static/room.js">' in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert (
+        page.headers["x-content-type-options"] == "nosniff"
+        and page.headers["referrer-policy"] == "no-referrer"
+    )
     assert client.get("/static/room.js").status_code == 200
     assert client.get("/static/room.css").status_code == 200
+    bad = client.get(f"/interview/{iv['id']}?token=wrong")
+    assert bad.status_code == 404 and "does not open an interview" in bad.text
+    assert client.get(f"/interview/unknown?token={iv['join_token']}").status_code == 404
+
+
+def test_expired_and_finished_links_get_a_410_page(tmp_path):
+    with TestClient(create_app(api_settings(tmp_path, join_token_ttl_hours=1))) as c:
+        c.recruiter = login(c)
+        iv = create(c, mode="chat", scheduled_at="2020-01-01T09:00:00Z")
+        page = c.get(f"/interview/{iv['id']}?token={iv['join_token']}")
+        assert page.status_code == 410 and "expired" in page.text
+        assert_error(c.get(f"/api/v1/interviews/{iv['id']}", headers=auth(iv)), 410, "JOIN_LINK_EXPIRED")
+        done = create(c, mode="chat")
+        c.post(f"/api/v1/interviews/{done['id']}/messages", json={"text": "hi"}, headers=auth(done))
+        c.post(f"/api/v1/interviews/{done['id']}/end", headers=auth(done))
+        assert c.get(f"/interview/{done['id']}?token={done['join_token']}").status_code == 410
 
 
 def test_consent_is_recorded_and_required(client):
@@ -238,15 +331,12 @@ def test_consent_is_recorded_and_required(client):
 
 
 def test_candidate_feedback_only_when_the_operator_allows_it(client, tmp_path):
-    from api.settings import Settings
-
     iv = create(client, mode="chat")
     assert_error(
         client.get(f"/api/v1/interviews/{iv['id']}/feedback", headers=auth(iv)), 404, "FEEDBACK_DISABLED"
     )
-    with TestClient(
-        create_app(Settings(database_url=f"sqlite:///{tmp_path}/f.db", candidate_feedback=True))
-    ) as c:
+    with TestClient(create_app(api_settings(tmp_path, candidate_feedback=True))) as c:
+        c.recruiter = login(c)
         iv = create(c, mode="chat")
         url = f"/api/v1/interviews/{iv['id']}"
         assert_error(c.get(f"{url}/feedback", headers=auth(iv)), 404, "REPORT_NOT_READY")

@@ -25,7 +25,9 @@ def repo(tmp_path):
 
 
 async def new_session(repo, bus=None, minutes=8, **kw):
-    row, questions = plan_interview("Backend Engineer", "middle", ["python"], duration_minutes=minutes, **kw)
+    row, questions, _ = plan_interview(
+        "Backend Engineer", "middle", ["python"], duration_minutes=minutes, **kw
+    )
     repo.create(row, questions)
     return await InterviewSession.load(row.id, repo, bus or InProcessBus(), RulesInterviewer())
 
@@ -33,7 +35,7 @@ async def new_session(repo, bus=None, minutes=8, **kw):
 async def test_start_greets_and_asks_the_first_question(repo):
     bus = InProcessBus()
     s = await new_session(repo, bus, candidate_name="Ada")
-    sub = bus.subscribe(s.id)
+    sub = bus.subscribe(s.id, "recruiter")
     reply = await s.start()
     assert reply.text.startswith("Hi Ada.") and reply.text.endswith(s.questions[0].text)
     assert reply.question_id == "q1"

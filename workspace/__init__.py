@@ -1,0 +1,1 @@
+"""The recruiter side's accounts: organisations, users, roles, tokens, API keys."""
