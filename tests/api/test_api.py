@@ -107,6 +107,7 @@ def test_a_whole_chat_interview_produces_transcript_and_report(client):
     last = client.post(f"{url}/messages", json={"text": "Still no idea."}, headers=auth(iv)).json()
     assert last["kind"] == "closing" and last["status"] == "completed"
     assert "report" not in last and "score" not in str(last)  # the candidate never sees scores
+    assert client.app.state.runtime.cached_session(iv["id"]) is None  # finished: evicted from memory
     assert_error(client.get(f"{url}/report", headers=auth(iv)), 403, "FORBIDDEN")
     report = client.get(f"{url}/report", headers=client.recruiter).json()
     assert report["interview_id"] == iv["id"] and report["status"] == "completed"
