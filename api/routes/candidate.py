@@ -92,8 +92,8 @@ async def record_consent(body: ConsentIn, interview: CandidateInterview, runtime
 @router.post("/{interview_id}/messages", response_model=MessageOut)
 async def post_message(body: MessageIn, interview: CandidateInterview, runtime: RuntimeDep) -> MessageOut:
     """Chat interviews: a typed answer in, the interviewer's reply out (spoken ones: 409)."""
-    reply, _ = await runtime.text_turn(interview.id, body.text)
     session = await runtime.session(interview.id)
+    reply, _ = await runtime.text_turn(interview.id, body.text)
     return MessageOut(
         reply=reply.text,
         kind=reply.kind,
