@@ -80,6 +80,11 @@ class Runtime:
                 self.settings.admin_password,
                 self.settings.admin_org,
             )
+        elif not await asyncio.to_thread(self.accounts.repo.any_user):
+            log.warning(
+                "no account exists yet: set INTERVOX_ADMIN_EMAIL and INTERVOX_ADMIN_PASSWORD, "
+                "or run `intervox admin create --email ... --org ...`"
+            )
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         await self.tts.synthesize_async("Ready.")

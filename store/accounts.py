@@ -34,6 +34,10 @@ class AccountRepository:
         with self._sessions() as s:
             return s.scalars(select(UserRow).where(UserRow.email == email.lower())).first()
 
+    def any_user(self) -> bool:
+        with self._sessions() as s:
+            return s.scalars(select(UserRow.id).limit(1)).first() is not None
+
     def users(self, org_id: str) -> list[UserRow]:
         with self._sessions() as s:
             return list(
