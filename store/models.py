@@ -100,6 +100,18 @@ class InterviewRow(Base):
     # what the candidate agreed to in the room before joining, and when
     consent: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # what the plan was built from (issue 10): the job, the resume (personal lines
+    # redacted), their analysis, the personas chosen, and how hard to ask
+    job_description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resume_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    personas: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    difficulty: Mapped[str] = mapped_column(String(10), default="auto")
+    memory: Mapped[bool] = mapped_column(default=False)  # practice: start from the last session's gaps
+    # reasons of the follow-ups asked for the current question (at most a few)
+    followup_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # where the LLM provider failed and rules answered instead: [{"step", "reason", "at"}]
+    fallbacks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
 
 
 class QuestionRow(Base):
@@ -114,6 +126,12 @@ class QuestionRow(Base):
     followup: Mapped[str] = mapped_column(Text)
     key_points: Mapped[list[Any]] = mapped_column(JSON)
     category: Mapped[str] = mapped_column(String(40))
+    section: Mapped[str] = mapped_column(String(20), default="technical")  # technical|behavioural|hr
+    persona_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    source: Mapped[str] = mapped_column(String(20), default="bank")  # bank|skills|focus|recruiter
+    level: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    followups: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # reason -> phrasing
+    skipped: Mapped[bool] = mapped_column(default=False)  # the candidate asked to move on
 
 
 class SegmentRow(Base):
