@@ -17,7 +17,8 @@ from core.events import event, utc_now
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
-from orchestrator.session import InterviewSession, Reply
+from orchestrator.replies import Reply
+from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
 from store.accounts import AccountRepository
 from store.bus import InProcessBus
@@ -197,8 +198,9 @@ class Runtime:
                 reply = await session.start()
             else:
                 reply = await session.answer(text)
+            said = await reply.full_text()
             now = session.elapsed()
-            await session.record("interviewer", reply.text, now, now, reply.question_id, kind=reply.kind)
+            await session.record("interviewer", said, now, now, reply.question_id, kind=reply.kind)
         report = await session.finish() if reply.ends_interview else None
         if report is not None:
             self.evict(interview_id)

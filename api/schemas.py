@@ -11,17 +11,34 @@ from workspace.roles import Role
 
 Skill = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+PersonaId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+class PlannedQuestion(BaseModel):
+    """A recruiter's own question, read verbatim."""
+
+    text: str = Field(min_length=3, max_length=600)
+    key_points: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=10
+    )
+    section: Literal["technical", "behavioural", "hr"] = "technical"
 
 
 class InterviewCreate(BaseModel):
     role: str = Field(min_length=1, max_length=200)
     level: Literal["junior", "middle", "senior"] = "middle"
     skills: list[Skill] = Field(default_factory=list, max_length=30)
-    mode: Literal["video", "audio", "phone", "chat"] = "video"
+    mode: Literal["video", "audio", "phone", "chat", "practice"] = "video"
     duration_minutes: int = Field(20, ge=2, le=180)
     candidate_name: str | None = Field(None, max_length=200)
     language: Literal["en"] = "en"  # tiny.en is English only
     scheduled_at: datetime | None = None  # the join link's lifetime counts from here
+    job_description: str | None = Field(None, max_length=20_000)
+    resume_text: str | None = Field(None, max_length=50_000)
+    personas: list[PersonaId] = Field(default_factory=list, max_length=3)  # GET /api/v1/interviewers
+    difficulty: Literal["easy", "medium", "hard", "auto"] = "auto"
+    questions: list[PlannedQuestion] = Field(default_factory=list, max_length=30)
+    memory: bool = False  # practice: start from the weak areas of this candidate's last practice
 
 
 class InterviewList(BaseModel):
@@ -126,6 +143,10 @@ class InterviewPublic(BaseModel):
     ended_at: datetime | None
     consent: dict[str, Any] | None = None
     consented_at: datetime | None = None
+    scheduled_at: datetime | None = None
+    difficulty: str = "auto"
+    personas: list[str] | None = None
+    analysis: dict[str, Any] | None = None  # recruiters only: the resume and job analysis
     current_question: QuestionPublic | None
 
 

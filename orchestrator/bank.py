@@ -16,6 +16,7 @@ BANK_PATH = Path(__file__).with_name("questions.json")
 class KeyPoint:
     point: str  # what a good answer covers, e.g. "rollback"
     phrases: tuple[str, ...]  # words or word stems that show it was covered
+    description: str = ""  # one sentence a good answer would say (scored by meaning)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class BankQuestion:
     text: str
     followup: str
     key_points: tuple[KeyPoint, ...]
+    section: str = "technical"  # technical | behavioural | hr
+    followups: tuple[tuple[str, str], ...] = ()  # (reason, phrasing)
 
 
 @lru_cache(maxsize=1)
@@ -40,11 +43,19 @@ def load_bank() -> tuple[dict[str, list[str]], tuple[BankQuestion, ...]]:
             skills=tuple(s.lower() for s in q["skills"]),
             text=q["text"],
             followup=q["followup"],
-            key_points=tuple(KeyPoint(k["point"], tuple(k["phrases"])) for k in q["key_points"]),
+            key_points=tuple(
+                KeyPoint(k["point"], tuple(k["phrases"]), k.get("description", "")) for k in q["key_points"]
+            ),
+            section=q.get("section") or _section_of(q["category"]),
+            followups=tuple((q.get("followups") or {}).items()),
         )
         for q in raw["questions"]
     )
     return raw["roles"], questions
+
+
+def _section_of(category: str) -> str:
+    return category if category in ("behavioural", "hr") else "technical"
 
 
 def role_categories(role: str) -> list[str]:

@@ -29,6 +29,10 @@ CLAIM = re.compile(
     r"\b(i|we) (led|lead|designed|architected|built|created|owned|founded|drove|launched|scaled|"
     r"reduced|increased|improved|cut|saved|doubled|tripled|migrated|rewrote)\b[^.!?]*"
 )
+ABOUT_A_TIME = re.compile(
+    r"\b(tell me about a time|describe a (time|situation)|give me an example of a time|when have you|"
+    r"a time when|a situation where)\b"
+)
 NUMBER_CLAIM = re.compile(
     r"[^.!?]*\b\d+(\.\d+)?\s*(%|percent|x\b|times|users|customers|requests|ms\b)[^.!?]*"
 )
@@ -83,6 +87,7 @@ def claim_in(answer: str) -> str | None:
 
 def choose_followup(
     answer: str,
+    question: str,
     section: str,
     missed: Sequence[str],
     coverage: float,
@@ -98,7 +103,7 @@ def choose_followup(
     options: list[FollowupChoice] = []
     if len(said.split()) <= 4:
         options.append(FollowupChoice("clarify"))
-    if section == "behavioural":
+    if section == "behavioural" and ABOUT_A_TIME.search(question.lower()):
         parts = star_parts(said)
         missing = [p for p in ("result", "action", "situation", "task") if p not in parts]
         if missing and len(parts) < 4:

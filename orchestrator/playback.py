@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from core.audio import CHUNK_SAMPLES
-from orchestrator.session import Reply
+from orchestrator.replies import Reply
 
 
 @dataclass
@@ -23,6 +23,9 @@ class Playback:
 
     def add(self, text: str, samples: int) -> None:
         self.sentences.append((text, math.ceil(samples / CHUNK_SAMPLES) * CHUNK_SAMPLES))
+
+    def text_so_far(self) -> str:
+        return " ".join(text for text, _ in self.sentences)
 
     def spoken_text(self, played_samples: int) -> str:
         """The words that were played: whole sentences, then a share of the

@@ -10,33 +10,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from collections import deque
 from typing import Any, Literal
 
 from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
-from orchestrator.interviewer import AnswerContext, RulesInterviewer
-from orchestrator.report import build_report, key_points
-from orchestrator.scoring import score_answer
+from orchestrator.candidate_turns import classify
+from orchestrator.interviewer import Decision, Interviewer, Say, SayKind, TurnContext
+from orchestrator.personas import Persona, persona
+from orchestrator.replies import Reply, ReplyKind
+from orchestrator.report import build_report
+from orchestrator.turn_context import Grader, context_for, rules_grader
 from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
 from store.repository import InterviewRepository
 
 log = logging.getLogger(__name__)
-
-ReplyKind = Literal["question", "followup", "prompt", "repeat", "closing"]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the interviewer says next."""
-
-    text: str
-    kind: ReplyKind
-    question_id: str | None
-    ends_interview: bool = False
-    hangs_up: bool = False  # end the call after saying it; the interview stays resumable
 
 
 class InterviewSession:
@@ -48,11 +38,16 @@ class InterviewSession:
         questions: list[QuestionRow],
         repo: InterviewRepository,
         bus: EventBus,
-        interviewer: RulesInterviewer,
+        interviewer: Interviewer,
         use_attention: bool = False,
         answers: dict[str, list[str]] | None = None,
+        max_followups: int = 2,
+        grader: Grader = rules_grader,
     ) -> None:
         self.use_attention = use_attention
+        self.max_followups = max_followups
+        self.grader = grader
+        self._last_asked: str | None = None  # the follow-up's words, for "repeat"
         # what the candidate said per question, kept here so a turn needs no transcript read
         self._answers: dict[str, list[str]] = answers or {}
         self.interview = interview
@@ -65,6 +60,7 @@ class InterviewSession:
         self._writer: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()  # one turn at a time, whichever channel it comes from
         self._before_last_decision: dict[str, Any] | None = None
+        self._recent: deque[tuple[str, str]] = deque(maxlen=12)  # the last turns, for providers
         self._sync_clock()
 
     @classmethod
@@ -73,16 +69,20 @@ class InterviewSession:
         interview_id: str,
         repo: InterviewRepository,
         bus: EventBus,
-        interviewer: RulesInterviewer,
+        interviewer: Interviewer,
         use_attention: bool = False,
+        max_followups: int = 2,
+        grader: Grader = rules_grader,
     ) -> InterviewSession:
         interview = await asyncio.to_thread(repo.get, interview_id)
         questions = await asyncio.to_thread(repo.questions, interview_id)
         answers: dict[str, list[str]] = {}
         for segment in await asyncio.to_thread(repo.segments, interview_id):
-            if segment.speaker == "candidate" and segment.question_id:
+            if segment.speaker == "candidate" and segment.question_id and segment.kind == "answer":
                 answers.setdefault(segment.question_id, []).append(segment.text)
-        return cls(interview, questions, repo, bus, interviewer, use_attention, answers)
+        return cls(
+            interview, questions, repo, bus, interviewer, use_attention, answers, max_followups, grader
+        )
 
     # -- time -------------------------------------------------------------
     def _sync_clock(self) -> None:
@@ -148,7 +148,9 @@ class InterviewSession:
         left = self.time_remaining()
         return event("time_remaining", seconds=round(left), formatted=format_seconds(left))
 
-    async def _announce_question(self, kind: Literal["question", "followup"], text: str) -> None:
+    async def _announce_question(
+        self, kind: Literal["question", "followup"], reason: str | None = None
+    ) -> None:
         q = self.current
         assert q is not None
         if kind == "question":
@@ -160,11 +162,35 @@ class InterviewSession:
                     index=self.interview.question_index + 1,
                     total=len(self.questions),
                     category=q.category,
+                    section=q.section,
+                    persona=q.persona_id,
                 )
             )
         else:
-            await self.emit(event("followup", question_id=q.question_id, text=text))
+            await self.emit(event("followup", question_id=q.question_id, reason=reason))
         await self.emit(self.time_event())
+
+    def answer_so_far(self) -> str:
+        q = self.current
+        return " ".join(self._answers.get(q.question_id, [])) if q is not None else ""
+
+    def recent_turns(self) -> list[tuple[str, str]]:
+        return list(self._recent)
+
+    def lead(self, q: QuestionRow | None) -> Persona | None:
+        return persona(q.persona_id) if q is not None and q.persona_id else None
+
+    def context(self, **overrides: Any) -> TurnContext:
+        """The turn as the interviewer provider sees it."""
+        return context_for(self, **overrides)
+
+    def _reply(self, say: SayKind, kind: ReplyKind, ctx: TurnContext, **flags: Any) -> Reply:
+        """A reply whose words come from the interviewer provider, streamed."""
+        decision = flags.pop("decision", None)
+        extras = flags.pop("extras", {})
+        q = ctx.question
+        stream = self.interviewer.say(ctx, Say(say, decision, extras))
+        return Reply(kind, q.id if q and kind != "closing" else None, stream=stream, **flags)
 
     # -- the flow ---------------------------------------------------------
     async def start(self) -> Reply:
@@ -184,20 +210,20 @@ class InterviewSession:
             self._sync_clock()
             await self.emit(event("phase_update", phase="intro"))
             await self.emit(event("phase_update", phase="questions"))
-            text = self.interviewer.opening(
-                self.interview.candidate_name,
-                self.interview.role,
-                self.interview.duration_minutes,
-                q.text,
-                video=video,
-            )
-            await self._announce_question("question", q.text)
-            return Reply(text, "question", q.question_id)
+            await self._announce_persona(q)
+            await self._announce_question("question")
+            return self._reply("opening", "question", self.context())
         if self.interview.phase == "wrap_up":
             return await self._close()
-        asked = q.followup if self.interview.followup_asked else q.text
-        await self._announce_question("followup" if self.interview.followup_asked else "question", asked)
-        return Reply(RulesInterviewer.resume(asked), "question", q.question_id)
+        await self._announce_persona(q)
+        await self._announce_question("followup" if self.interview.followup_asked else "question")
+        return self._reply("resume", "question", self.context(), extras={"asked": self._asked(q)})
+
+    def _asked(self, q: QuestionRow) -> str:
+        """What the candidate was last asked: the follow-up, or the question."""
+        if self.interview.followup_asked:
+            return self._last_asked or q.followup
+        return q.text
 
     async def answer(
         self, text: str, start: float | None = None, end: float | None = None, words: list[dict] | None = None
@@ -208,6 +234,7 @@ class InterviewSession:
         q = self.current
         assert q is not None
         now = self.elapsed()
+        ask = classify(text)
         await self.record(
             "candidate",
             text,
@@ -215,44 +242,56 @@ class InterviewSession:
             now if end is None else end,
             q.question_id,
             words=words or [],
+            kind="answer" if ask is None else "request",
         )
         self._before_last_decision = {
             "question_index": self.interview.question_index,
             "followup_asked": self.interview.followup_asked,
+            "followup_reasons": list(self.interview.followup_reasons or []),
             "phase": self.interview.phase,
         }
-        if RulesInterviewer.is_repeat_request(text):
+        if ask == "repeat":
             return self.repeat()
-        # scoring runs off the event loop: no answer, however long, stalls other interviews
-        scored = await asyncio.to_thread(
-            score_answer, " ".join(self._answers.get(q.question_id, [])), key_points(q)
-        )
+        if ask == "skip":
+            return await self.request_next()
+        if ask is not None:  # answered, not scored: the question stays open
+            return self._reply("answer_ask", "answer", self.context(ask=ask, answer=text))
+        # grading runs off the event loop: no answer, however long, stalls other interviews
+        ctx = self.context()
+        grade = await asyncio.to_thread(self.grader, q, ctx.answer)
+        ctx = self.context(grade=grade)
         await self.emit(
             event(
                 "score_update",
                 question_id=q.question_id,
-                score=scored.score,
-                key_points_covered=scored.covered,
+                score=grade.score,
+                key_points_covered=list(grade.covered),
             )
         )
-        decision = self.interviewer.decide(
-            AnswerContext(
-                scored,
-                self.interview.followup_asked,
-                self.time_remaining(),
-                self.interview.question_index >= len(self.questions) - 1,
-            )
-        )
-        if decision.kind == "followup":
-            await self.update(followup_asked=True)
-            text_out = self.interviewer.followup(q.followup, scored)
-            await self._announce_question("followup", text_out)
-            return Reply(text_out, "followup", q.question_id)
+        decision = await self.interviewer.decide(ctx)
+        if decision.kind == "followup" and decision.followup is not None:
+            reasons = [*(self.interview.followup_reasons or []), decision.followup.reason]
+            await self.update(followup_asked=True, followup_reasons=reasons)
+            await self._announce_question("followup", decision.followup.reason)
+            reply = self._reply("followup", "followup", ctx, decision=decision)
+            return reply.remembering(self._remember_followup)
         if decision.kind == "close":
             return await self._close()
-        return await self._advance(
-            lambda nxt: self.interviewer.transition(self.interview.question_index, nxt)
-        )
+        return await self._advance("question", decision)
+
+    def _remember_followup(self, text: str) -> None:
+        self._last_asked = text
+
+    async def request_next(self) -> Reply:
+        """The candidate asks to move on: the question is recorded as skipped, not as a weak answer."""
+        q = self.current
+        assert q is not None
+        q.skipped = True
+        await asyncio.to_thread(self.repo.mark_skipped, q.id)
+        await self.emit(event("phase_update", phase="questions", skipped=q.question_id))
+        if self.interview.question_index >= len(self.questions) - 1 or self.time_remaining() <= 0:
+            return await self._close()
+        return await self._advance("move_on")
 
     async def reopen_answer(self) -> bool:
         """The candidate went on talking after the interviewer took the turn: undo the
@@ -272,6 +311,7 @@ class InterviewSession:
                 index=state["question_index"] + 1,
                 total=len(self.questions),
                 category=q.category,
+                section=q.section,
                 reopened=True,
             )
         )
@@ -281,41 +321,48 @@ class InterviewSession:
         """Move on after a long silence (no answer)."""
         if self.interview.question_index >= len(self.questions) - 1 or self.time_remaining() <= 0:
             return await self._close()
-        return await self._advance(RulesInterviewer.move_on)
+        return await self._advance("move_on")
 
     def repeat(self) -> Reply:
         """Say the current question (or follow-up) again."""
         q = self.current
         if q is None:
-            return Reply("", "repeat", None)
-        asked = q.followup if self.interview.followup_asked else q.text
-        return Reply(RulesInterviewer.repeat(asked), "repeat", q.question_id)
+            return Reply("repeat", None, text="")
+        return self._reply("repeat", "repeat", self.context(), extras={"asked": self._asked(q)})
 
     def goodbye_for_now(self) -> Reply:
         """A phone caller who has gone silent: end the call politely, keep the interview open."""
-        return Reply(
-            "I haven't heard from you for a while, so I'll end the call here. Call back with the same "
-            "link or number to continue where we left off. Goodbye.",
-            "closing",
-            None,
-            hangs_up=True,
-        )
+        return self._reply("goodbye_for_now", "closing", self.context(), hangs_up=True)
 
     def prompt(self) -> Reply:
-        q = self.current
-        return Reply(RulesInterviewer.silence_prompt(), "prompt", q.question_id if q else None)
+        return self._reply("prompt", "prompt", self.context())
 
-    async def _advance(self, phrase) -> Reply:  # type: ignore[no-untyped-def]
-        await self.update(question_index=self.interview.question_index + 1, followup_asked=False)
+    async def _advance(self, say: SayKind, decision: Decision | None = None) -> Reply:
+        before = self.lead(self.current)
+        await self.update(
+            question_index=self.interview.question_index + 1, followup_asked=False, followup_reasons=[]
+        )
+        self._last_asked = None
         q = self.current
         assert q is not None
-        await self._announce_question("question", q.text)
-        return Reply(phrase(q.text), "question", q.question_id)
+        if self.lead(q) != before:
+            await self._announce_persona(q)
+        await self._announce_question("question")
+        return self._reply(say, "question", self.context(previous_persona=before), decision=decision)
+
+    async def _announce_persona(self, q: QuestionRow) -> None:
+        lead = self.lead(q)
+        if lead is not None:
+            await self.emit(event("interviewer_changed", persona=lead.public()))
 
     async def _close(self) -> Reply:
         await self.update(phase="wrap_up")
         await self.emit(event("phase_update", phase="wrap_up"))
-        return Reply(self.interviewer.closing(self.interview.candidate_name), "closing", None, True)
+        return self._reply("closing", "closing", self.context(), ends_interview=True)
+
+    async def text_of(self, reply: Reply) -> str:
+        """The whole reply (chat mode)."""
+        return await reply.full_text()
 
     async def record(
         self,
@@ -341,8 +388,9 @@ class InterviewSession:
             interrupted=interrupted,
         )
         await asyncio.to_thread(self.repo.add_segment, row)
-        if speaker == "candidate" and question_id:
+        if speaker == "candidate" and question_id and kind == "answer":
             self._answers.setdefault(question_id, []).append(text)
+        self._recent.append((speaker, text))
         await self.emit(
             event(
                 "transcript",

@@ -23,7 +23,8 @@ from media.transport import Transport
 from orchestrator import consent
 from orchestrator.attention import AttentionMonitor
 from orchestrator.playback import Playback
-from orchestrator.session import InterviewSession, Reply
+from orchestrator.replies import Reply, sentences
+from orchestrator.session import InterviewSession
 from store.bus import Subscription
 from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
 from stt.turns import TurnOptions, required_silence_ms
@@ -130,7 +131,7 @@ class VoiceAgent:
         """Ask a phone caller for consent when none is recorded, then start (or resume)."""
         needs_consent = self.transport.kind == "phone" and self.session.interview.consented_at is None
         if needs_consent and not await self._ask_consent():
-            self._speak(Reply(consent.DECLINED, "closing", None, hangs_up=True))
+            self._speak(Reply("closing", None, text=consent.DECLINED, hangs_up=True))
             return
         try:
             async with self.session.lock:
@@ -148,7 +149,7 @@ class VoiceAgent:
         """The notice, then keypad 1 or a spoken yes (stored), a no, or silence (twice)."""
         self._consent = asyncio.get_running_loop().create_future()
         for notice in (consent.NOTICE, consent.AGAIN):
-            self._speak(Reply(notice, "prompt", None))
+            self._speak(Reply("prompt", None, text=notice))
             with contextlib.suppress(TimeoutError):
                 agreed = await asyncio.wait_for(asyncio.shield(self._consent), self.options.consent_wait_s)
                 if agreed:
@@ -160,7 +161,7 @@ class VoiceAgent:
         if self._consent is None or self._consent.done():
             return
         if verdict is None:
-            self._speak(Reply(consent.AGAIN, "prompt", None))
+            self._speak(Reply("prompt", None, text=consent.AGAIN))
         else:
             self._consent.set_result(verdict)
 
@@ -318,9 +319,11 @@ class VoiceAgent:
         self._speak_task = asyncio.ensure_future(self._play(playback))
 
     async def _play(self, playback: Playback) -> None:
-        async for sentence in self.tts.stream(playback.reply.text):
-            self.transport.output.enqueue(sentence.pcm, playback.id)
-            playback.add(sentence.text, len(sentence.pcm))
+        # sentence by sentence as the interviewer produces them: speech starts on the first
+        async for text in sentences(playback.reply.chunks()):
+            async for sentence in self.tts.stream(text):
+                self.transport.output.enqueue(sentence.pcm, playback.id)
+                playback.add(sentence.text, len(sentence.pcm))
         await self.transport.output.drained()
         if self._playback is playback:
             self._playback = None
@@ -364,7 +367,7 @@ class VoiceAgent:
                 event(
                     "transcript",
                     speaker="interviewer",
-                    text=playback.reply.text,
+                    text=playback.text_so_far(),
                     final=False,
                     question_id=playback.reply.question_id,
                 )
@@ -373,7 +376,7 @@ class VoiceAgent:
 
     async def _record_playback(self, playback: Playback, interrupted: bool) -> None:
         played = self.transport.output.played_samples(playback.id)
-        text = playback.spoken_text(played) if interrupted else playback.reply.text
+        text = playback.spoken_text(played) if interrupted else playback.text_so_far()
         start = self.session.elapsed(playback.first_audio_mono or time.monotonic())
         if text:
             await self.session.record(
@@ -439,7 +442,7 @@ class VoiceAgent:
     async def _repeat(self) -> None:
         async with self.session.lock:
             reply = self.session.repeat()
-        if reply.text:
+        if reply.question_id is not None:
             self._speak(reply)
 
     def answer_text(self, text: str) -> None:

@@ -91,6 +91,12 @@ class InterviewRepository:
             query = select(QuestionRow).where(QuestionRow.interview_id == interview_id)
             return list(s.scalars(query.order_by(QuestionRow.position)))
 
+    def mark_skipped(self, question_row_id: int) -> None:
+        with self._sessions.begin() as s:
+            row = s.get(QuestionRow, question_row_id)
+            if row is not None:
+                row.skipped = True
+
     def add_segment(self, segment: SegmentRow) -> SegmentRow:
         with self._sessions.begin() as s:
             s.add(segment)

@@ -84,9 +84,12 @@ async def list_interviews(
 
 @router.get("/{interview_id}", response_model=InterviewPublic)
 async def get_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]:
-    interview, _ = side
+    interview, principal = side
     questions = await asyncio.to_thread(runtime.repo.questions, interview.id)
-    return to_public(interview, questions)
+    public = to_public(interview, questions)
+    if principal is None:  # the candidate's view: not what the recruiter learned about them
+        public["analysis"] = None
+    return public
 
 
 @router.post("/{interview_id}/end")

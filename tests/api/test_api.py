@@ -8,8 +8,8 @@ from api.app import create_app
 from tests.api.conftest import api_settings, assert_error, auth, consent, create, login
 
 GOOD_ANSWER = (
-    "I have five years of experience. I built and designed payment APIs and I enjoy it because "
-    "clear interfaces help teams. I led the project, implemented the retries, and studied the "
+    "I have five years of experience as a backend developer. I work on payment APIs and I enjoy it "
+    "because clear interfaces help teams. On the project I implemented the retries and studied the "
     "failure modes carefully so the service stayed reliable for our customers every single day."
 )
 
@@ -102,9 +102,9 @@ def test_a_whole_chat_interview_produces_transcript_and_report(client):
     assert current["status"] == "in_progress" and current["current_question"]["id"] == "q1"
     second = client.post(f"{url}/messages", json={"text": GOOD_ANSWER}, headers=auth(iv)).json()
     assert second["question_id"] == "q2"
-    reply = client.post(f"{url}/messages", json={"text": "No idea."}, headers=auth(iv)).json()
+    reply = client.post(f"{url}/messages", json={"text": "Maybe, I guess, kind of."}, headers=auth(iv)).json()
     assert reply["kind"] == "followup"
-    last = client.post(f"{url}/messages", json={"text": "Still no idea."}, headers=auth(iv)).json()
+    last = client.post(f"{url}/messages", json={"text": "I don't know."}, headers=auth(iv)).json()
     assert last["kind"] == "closing" and last["status"] == "completed"
     assert "report" not in last and "score" not in str(last)  # the candidate never sees scores
     assert client.app.state.runtime.cached_session(iv["id"]) is None  # finished: evicted from memory
@@ -233,7 +233,7 @@ def test_websocket_carries_events_by_audience(client):
         assert ws.receive_json()["type"] == "connected" and watcher.receive_json()["type"] == "connected"
         ws.send_json({"type": "ready"})
         opening = [e["type"] for e in receive_until(ws, "time_remaining")]
-        assert opening == ["phase_update", "phase_update", "question", "time_remaining"]
+        assert opening == ["phase_update", "phase_update", "interviewer_changed", "question", "time_remaining"]
         ws.send_json({"type": "nonsense"})
         assert receive_until(ws, "error")[-1]["data"]["code"] == "INVALID_MESSAGE"
         ws.send_json({"type": "answer", "data": {"text": GOOD_ANSWER}})
@@ -288,7 +288,8 @@ async def _start(session):
     async with session.lock:
         reply = await session.start()
         now = session.elapsed()
-        await session.record("interviewer", reply.text, now, now, reply.question_id, kind=reply.kind)
+        said = await reply.full_text()
+        await session.record("interviewer", said, now, now, reply.question_id, kind=reply.kind)
 
 
 def test_room_page_and_its_files_are_served(client):

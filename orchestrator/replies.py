@@ -1,0 +1,75 @@
+"""What the interviewer says next: a kind, and its words as they are produced."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+ReplyKind = Literal["question", "followup", "prompt", "repeat", "closing", "answer"]
+
+
+@dataclass
+class Reply:
+    """A reply. Its words stream from the interviewer provider (the first sentence can be
+    spoken before the rest exists); `text` holds all of them once read."""
+
+    kind: ReplyKind
+    question_id: str | None
+    text: str = ""
+    stream: AsyncIterator[str] | None = None
+    ends_interview: bool = False
+    hangs_up: bool = False  # end the call after saying it; the interview stays resumable
+    _on_text: list[Callable[[str], None]] = field(default_factory=list, repr=False)
+
+    async def chunks(self) -> AsyncIterator[str]:
+        """The words as they come (once); afterwards `text` is the whole reply."""
+        if self.stream is None:
+            if self.text:
+                yield self.text
+            return
+        stream, self.stream = self.stream, None
+        parts: list[str] = []
+        async for piece in stream:
+            parts.append(piece)
+            yield piece
+        self.text = "".join(parts).strip()
+        for listener in self._on_text:
+            listener(self.text)
+
+    async def full_text(self) -> str:
+        async for _ in self.chunks():
+            pass
+        return self.text
+
+    def remembering(self, listener: Callable[[str], None]) -> Reply:
+        """Call `listener` with the whole text once it has been produced."""
+        self._on_text.append(listener)
+        return self
+
+
+async def sentences(chunks: AsyncIterator[str]) -> AsyncIterator[str]:
+    """Whole sentences from streamed text, each as soon as it is complete."""
+    buffer = ""
+    async for piece in chunks:
+        buffer += piece
+        while True:
+            cut = _sentence_end(buffer)
+            if cut is None:
+                break
+            sentence, buffer = buffer[:cut].strip(), buffer[cut:]
+            if sentence:
+                yield sentence
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def _sentence_end(text: str) -> int | None:
+    """Index just past the first sentence end that is followed by a space (so "3.5" and
+    "e.g." mid-stream do not split)."""
+    for i, char in enumerate(text[:-1]):
+        if char in ".!?" and text[i + 1].isspace() and not text[max(0, i - 3) : i + 1].lower().endswith(
+            ("e.g.", "i.e.", "vs.", "mr.", "dr.", "ms.")
+        ):
+            return i + 1
+    return None
