@@ -233,7 +233,13 @@ def test_websocket_carries_events_by_audience(client):
         assert ws.receive_json()["type"] == "connected" and watcher.receive_json()["type"] == "connected"
         ws.send_json({"type": "ready"})
         opening = [e["type"] for e in receive_until(ws, "time_remaining")]
-        assert opening == ["phase_update", "phase_update", "interviewer_changed", "question", "time_remaining"]
+        assert opening == [
+            "phase_update",
+            "phase_update",
+            "interviewer_changed",
+            "question",
+            "time_remaining",
+        ]
         ws.send_json({"type": "nonsense"})
         assert receive_until(ws, "error")[-1]["data"]["code"] == "INVALID_MESSAGE"
         ws.send_json({"type": "answer", "data": {"text": GOOD_ANSWER}})
