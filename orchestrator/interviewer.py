@@ -9,7 +9,7 @@ Providers: `RulesInterviewer` (deterministic, offline, the default and the fallb
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -83,6 +83,8 @@ class TurnContext:
     previous_persona: Persona | None = None  # set when the next question changes hands
     ask: CandidateAsk | None = None  # what the candidate asked, for "answer_ask"
     is_last_question: bool = False
+    # told when a provider step fell back to rules: (step, reason)
+    on_fallback: Callable[[str, str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,15 @@ def followup_text(ctx: TurnContext, choice: FollowupChoice) -> str:
     return bank.get("vague") or "Could you give me a concrete example from your own work?"
 
 
-def make_interviewer(name: str) -> Interviewer:
+def make_interviewer(name: str, llm: object | None = None) -> Interviewer:
+    """`rules`, or `llm` (an `llm.LlmOptions`): the LLM with a per-step fallback to rules."""
     if name == "rules":
         return RulesInterviewer()
+    if name == "llm":
+        from llm import LlmClient, LlmOptions
+        from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
+
+        if not isinstance(llm, LlmOptions) or not llm.base_url:
+            raise ValueError("the llm interviewer needs INTERVOX_LLM__BASE_URL and INTERVOX_LLM__MODEL")
+        return FallbackInterviewer(LlmInterviewer(LlmClient(llm)), RulesInterviewer())
     raise ValueError(f"unknown interviewer {name!r}")
