@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,13 +59,18 @@ class BodySizeLimit:
     def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY, limits: dict[str, int] | None = None):
         self.app = app
         self.max_bytes = max_bytes
-        # Longest prefix first, so "/api/v1/candidates" beats "/api" when both are configured.
-        self.limits = sorted((limits or {}).items(), key=lambda item: len(item[0]), reverse=True)
+        # Longest prefix first, so "/api/v1/candidates" beats "/api" when both are configured;
+        # "*" stands for one path segment ("/api/v1/interviews/*/resume").
+        self.limits = sorted(
+            ((prefix, _path_pattern(prefix), limit) for prefix, limit in (limits or {}).items()),
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
 
     def limit_for(self, path: str) -> int:
         """The byte limit that applies to a request path."""
-        for prefix, limit in self.limits:
-            if path.startswith(prefix):
+        for _, pattern, limit in self.limits:
+            if pattern.match(path):
                 return limit
         return self.max_bytes
 
@@ -114,6 +120,11 @@ class BodySizeLimit:
                 raise
             # The 413 (or the cut-off) is already the answer; an app error about the vanished body is noise.
             log.debug("app raised after its request body was refused", exc_info=True)
+
+
+def _path_pattern(prefix: str) -> re.Pattern[str]:
+    """A limits key as a prefix pattern; "*" stands for one path segment."""
+    return re.compile("[^/]+".join(map(re.escape, prefix.split("*"))))
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -205,7 +205,7 @@ class MessageOut(BaseModel):
 
 class RtcOffer(BaseModel):
     sdp: str = Field(min_length=1, max_length=100_000)
-    type: str = "offer"
+    type: str = Field("offer", max_length=20)
 
 
 class RtcAnswer(BaseModel):
