@@ -13,11 +13,25 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
 from api.middleware import BodySizeLimit, ClientRateLimit, SecurityHeaders
-from api.routes import api_keys, auth, candidate, events, health, interviews, phone, rtc, users
+from api.routes import (
+    api_keys,
+    auth,
+    candidate,
+    events,
+    health,
+    interviewers,
+    interviews,
+    phone,
+    resumes,
+    rtc,
+    users,
+)
 from api.runtime import Runtime
 from api.settings import Settings
+from workspace.resumes import MAX_RESUME_BYTES
 
-ROUTERS = (health, auth, users, api_keys, interviews, candidate, rtc, events, phone)
+ROUTERS = (health, auth, users, api_keys, interviews, interviewers, resumes, candidate, rtc, events, phone)
+UPLOAD_BODY_BYTES = MAX_RESUME_BYTES + 64 * 1024  # the file plus its multipart framing
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,6 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
     )
     app.add_middleware(ClientRateLimit, runtime=app.state.runtime)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.limits.max_body_bytes,
+        limits={"/api/v1/interviews/*/resume": UPLOAD_BODY_BYTES},
+    )
     app.add_middleware(SecurityHeaders)
     return app

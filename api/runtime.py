@@ -17,6 +17,7 @@ from core.events import event, utc_now
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
+from orchestrator.llm_interviewer import FallbackInterviewer
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
@@ -60,7 +61,10 @@ class Runtime:
         self.accounts = AccountService(AccountRepository(sessions), load_secret_key(settings))
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()
-        self.interviewer = make_interviewer(settings.interviewer)
+        self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
+        if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
+            self.interviewer.decide_timeout_s = settings.interview.decide_timeout_s
+            self.interviewer.first_words_timeout_s = settings.interview.first_words_timeout_s
         self.stt: TranscriptionWorker | None = None
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self.vision: VisionWorker | None = None
@@ -123,7 +127,12 @@ class Runtime:
                 del self._sessions[interview_id]  # a finished interview is read from the store
             if interview_id not in self._sessions:
                 self._sessions[interview_id] = await InterviewSession.load(
-                    interview_id, self.repo, self.bus, self.interviewer, self.settings.scoring.use_attention
+                    interview_id,
+                    self.repo,
+                    self.bus,
+                    self.interviewer,
+                    self.settings.scoring.use_attention,
+                    max_followups=self.settings.interview.max_followups_per_question,
                 )
             return self._sessions[interview_id]
 
@@ -226,6 +235,20 @@ class Runtime:
         await session.flush_events()
         await self._replace_agent(interview_id)
         self.evict(interview_id)
+
+    async def attach_resume(self, interview_id: str, text: str) -> dict[str, Any]:
+        """Keep the resume (personal lines redacted) and its analysis; a plan not yet started
+        is made again from it."""
+        from api.planning import replan_with_resume
+
+        session = self.cached_session(interview_id)
+        interview = await asyncio.to_thread(self.repo.get, interview_id)
+        analysis = await asyncio.to_thread(replan_with_resume, self.repo, interview, text, self.settings)
+        if session is not None and not session.finished:
+            session.interview.resume_text, session.interview.analysis = interview.resume_text, analysis
+            if session.status == "scheduled":
+                session.questions = await asyncio.to_thread(self.repo.questions, interview_id)
+        return analysis
 
     async def delete(self, interview_id: str) -> None:
         """Everything about the interview, live state included."""

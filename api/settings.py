@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from llm import LlmOptions
 from media.webrtc.transport import WebRtcOptions
+from orchestrator.plan import parse_sections
 from orchestrator.voice import VoiceOptions
 from stt.segmenter import VadOptions
 from stt.turns import TurnOptions
@@ -90,6 +92,32 @@ class ScoringSettings(BaseModel):
     use_attention: bool = False
 
 
+class LlmSettings(BaseModel):
+    """Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp's server)."""
+
+    base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 for Ollama
+    model: str = ""
+    api_key: str = "not-needed"
+    timeout_s: float = Field(8.0, gt=0, le=120)
+
+    def options(self) -> LlmOptions:
+        return LlmOptions(self.base_url, self.model, self.api_key, self.timeout_s)
+
+
+class InterviewSettings(BaseModel):
+    max_followups_per_question: int = Field(2, ge=0, le=5)
+    # order of the plan's sections and their share of the questions
+    sections: str = "hr:15,technical:60,behavioural:25"
+    decide_timeout_s: float = Field(1.5, gt=0, le=30)  # an LLM decision slower than this: rules decide
+    first_words_timeout_s: float = Field(0.8, gt=0, le=30)  # LLM words slower than this: rules speak
+
+    @field_validator("sections")
+    @classmethod
+    def _valid_sections(cls, value: str) -> str:
+        parse_sections(value)
+        return value
+
+
 class RateLimitSettings(BaseModel):
     """Limits per client; `limits` syntax ("5/minute", "600/minute;20/second")."""
 
@@ -130,7 +158,7 @@ class Settings(BaseSettings):
     join_token_ttl_hours: int = Field(168, ge=1, le=24 * 365)  # from creation, or from scheduled_at
     # browser origins allowed to call the API and open WebSockets besides the server's own
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    interviewer: str = "rules"
+    interviewer: Literal["rules", "llm"] = "rules"  # llm needs INTERVOX_LLM__BASE_URL and __MODEL
     candidate_feedback: bool = False  # show candidates a short summary of their report at the end
     web_dir: str = ""  # the candidate pages; default: web/ beside the code, or ./web
     log_level: str = "info"
@@ -140,6 +168,8 @@ class Settings(BaseSettings):
     webrtc: WebRtcSettings = WebRtcSettings()
     vision: VisionSettings = VisionSettings()
     scoring: ScoringSettings = ScoringSettings()
+    llm: LlmSettings = LlmSettings()
+    interview: InterviewSettings = InterviewSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     limits: LimitSettings = LimitSettings()
     twilio: TwilioSettings = TwilioSettings()

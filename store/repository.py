@@ -91,6 +91,12 @@ class InterviewRepository:
             query = select(QuestionRow).where(QuestionRow.interview_id == interview_id)
             return list(s.scalars(query.order_by(QuestionRow.position)))
 
+    def replace_questions(self, interview_id: str, questions: list[QuestionRow]) -> None:
+        """A new plan for an interview that has not started."""
+        with self._sessions.begin() as s:
+            s.execute(delete(QuestionRow).where(QuestionRow.interview_id == interview_id))
+            s.add_all(questions)
+
     def mark_skipped(self, question_row_id: int) -> None:
         with self._sessions.begin() as s:
             row = s.get(QuestionRow, question_row_id)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth import EitherSide, ManagedInterview, Recruiter, ViewedInterview, Viewer
 from api.deps import RuntimeDep, SettingsDep
+from api.planning import new_interview
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
@@ -24,7 +25,7 @@ from api.schemas import (
 )
 from core.errors import InterviewEnded as AlreadyEnded
 from core.errors import NoVideo, ReportNotReady
-from orchestrator.plan import plan_interview
+from orchestrator.personas import persona
 from store.models import InterviewRow, QuestionRow
 from store.repository import InterviewFilter
 from vision.attention import AttentionSample, flags
@@ -50,9 +51,9 @@ async def create_interview(
 ) -> dict[str, Any]:
     """The join token and link are shown here only: the server keeps a hash."""
     runtime.limiter.hit(settings.rate_limit.create_interview, "create-interview", principal.rate_key)
-    row, questions, token = plan_interview(
-        **body.model_dump(), org_id=principal.org_id, created_by=principal.user_id
-    )
+    for persona_id in body.personas:
+        persona(persona_id)  # 400 for an unknown one, before anything is stored
+    row, questions, token = await asyncio.to_thread(new_interview, body, principal, settings)
     await asyncio.to_thread(runtime.repo.create, row, questions)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return {

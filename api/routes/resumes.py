@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol, cast
+from typing import Any
 
 from fastapi import APIRouter, UploadFile
 from pydantic import BaseModel
@@ -24,12 +24,6 @@ class ResumeAttached(BaseModel):
     analysis: dict[str, Any]
 
 
-class ResumeStore(Protocol):
-    """The runtime's side of the upload: keep the text on the interview, return the new analysis."""
-
-    async def attach_resume(self, interview_id: str, text: str) -> dict[str, Any]: ...
-
-
 @router.post(
     "/{interview_id}/resume",
     response_model=ResumeAttached,
@@ -43,5 +37,5 @@ async def upload_resume(interview: ManagedInterview, file: UploadFile, runtime: 
         limit = {"limit_bytes": MAX_RESUME_BYTES}
         raise PayloadTooLarge(f"the resume is larger than the {MAX_RESUME_BYTES}-byte limit", limit)
     text = await asyncio.to_thread(resume_text, data, file.filename)
-    analysis = await cast(ResumeStore, runtime).attach_resume(interview.id, text)
+    analysis = await runtime.attach_resume(interview.id, text)
     return {"interview_id": interview.id, "chars": len(text), "analysis": analysis}

@@ -137,6 +137,9 @@ class Row:
     expect: dict[str, int]
 
 
+FILES = {"file": ("cv.txt", b"Backend engineer, 2019 - 2024: Python, PostgreSQL, Kubernetes.", "text/plain")}
+
+
 def _iv(mode: str = "chat", **kw: Any) -> Callable[[World], dict]:
     return lambda w: w.new_interview(mode, **kw)
 
@@ -196,6 +199,12 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/v1/interviews/{interview_id}"): Row(
         lambda w: (lambda iv: ("DELETE", f"/api/v1/interviews/{iv['id']}", None, iv))(_iv()(w)),
         WRITE | {"recruiter": 204, "admin": 204},
+    ),
+    ("POST", "/api/v1/interviews/{interview_id}/resume"): Row(
+        lambda w: (lambda iv: ("POST", f"/api/v1/interviews/{iv['id']}/resume", FILES, iv))(_iv()(w)), WRITE
+    ),
+    ("GET", "/api/v1/interviewers"): Row(
+        lambda w: ("GET", "/api/v1/interviewers", None, None), READ | {"other_admin": 200}
     ),
     ("GET", "/api/v1/interviews/{interview_id}/transcript"): Row(
         lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/transcript", None, w.completed), READ
@@ -317,7 +326,10 @@ def test_each_caller_gets_what_the_table_says(world, route):
         if caller == "join":
             target = interview or world.completed
             headers = {"Authorization": f"Bearer {target['join_token']}"}
-        response = world.client.request(method, path, json=body, headers=headers)
+        if body is FILES:
+            response = world.client.request(method, path, files=FILES, headers=headers)
+        else:
+            response = world.client.request(method, path, json=body, headers=headers)
         got[caller] = response.status_code
         if response.status_code >= 400 and response.headers.get("content-type", "").startswith(
             "application/json"
