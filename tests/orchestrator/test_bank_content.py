@@ -19,22 +19,78 @@ REASONS = {"vague", "missing_point", "probe_claim", "star_incomplete", "clarify"
 
 # Topics an interviewer must never raise: protected characteristics and unlawful questions.
 FORBIDDEN = [
-    r"age", r"ages", r"how old", r"old are you", r"birth\w*", r"born", r"married", r"marriage",
-    r"spouse", r"husband", r"wife", r"partner'?s", r"children", r"kids?", r"family", r"pregnan\w*",
-    r"maternity", r"paternity", r"childcare", r"religio\w*", r"church", r"pray\w*", r"nationality",
-    r"citizen\w*", r"ethnic\w*", r"race", r"racial", r"gender", r"sex", r"sexual\w*", r"orientation",
-    r"health", r"illness", r"sick", r"disabilit\w*", r"disabled", r"medical", r"medication",
-    r"salary", r"salaries", r"pay history", r"earn", r"retire\w*", r"maiden", r"accent",
-    r"native language", r"mother tongue", r"politic\w*", r"union", r"arrest\w*", r"criminal",
-    r"where are you from", r"originally from",
+    r"age",
+    r"ages",
+    r"how old",
+    r"old are you",
+    r"birth\w*",
+    r"born",
+    r"married",
+    r"marriage",
+    r"spouse",
+    r"husband",
+    r"wife",
+    r"partner'?s",
+    r"children",
+    r"kids?",
+    r"family",
+    r"pregnan\w*",
+    r"maternity",
+    r"paternity",
+    r"childcare",
+    r"religio\w*",
+    r"church",
+    r"pray\w*",
+    r"nationality",
+    r"citizen\w*",
+    r"ethnic\w*",
+    r"race",
+    r"racial",
+    r"gender",
+    r"sex",
+    r"sexual\w*",
+    r"orientation",
+    r"health",
+    r"illness",
+    r"sick",
+    r"disabilit\w*",
+    r"disabled",
+    r"medical",
+    r"medication",
+    r"salary",
+    r"salaries",
+    r"pay history",
+    r"earn",
+    r"retire\w*",
+    r"maiden",
+    r"accent",
+    r"native language",
+    r"mother tongue",
+    r"politic\w*",
+    r"union",
+    r"arrest\w*",
+    r"criminal",
+    r"where are you from",
+    r"originally from",
 ]
 FORBIDDEN_RE = re.compile(r"\b(" + "|".join(FORBIDDEN) + r")\b", re.IGNORECASE)
 
 # Phrases from the first bank that can never match (punctuation is stripped from answers);
 # each one has a spaced variant next to it.
 LEGACY_UNMATCHABLE = {
-    "end-to-end", "/todos", "b-tree", "non-repeatable", "key-value", "i/o", "io-bound", "cpu-bound",
-    "re-render", "re-run", "blue-green", "post-mortem", "cross-validation",
+    "end-to-end",
+    "/todos",
+    "b-tree",
+    "non-repeatable",
+    "key-value",
+    "i/o",
+    "io-bound",
+    "cpu-bound",
+    "re-render",
+    "re-run",
+    "blue-green",
+    "post-mortem",
+    "cross-validation",
 }
 
 
@@ -71,7 +127,16 @@ def test_behavioural_and_hr_sections_are_large_enough():
 
 def test_behavioural_bank_covers_the_core_themes():
     ids = {q["id"] for q in QUESTIONS if q["category"] == "behavioural"}
-    for theme in ("conflict", "failure", "ownership", "lead", "priorities", "feedback", "ambiguity", "mentor"):
+    for theme in (
+        "conflict",
+        "failure",
+        "ownership",
+        "lead",
+        "priorities",
+        "feedback",
+        "ambiguity",
+        "mentor",
+    ):
         assert any(theme in i for i in ids), theme
 
 
@@ -144,9 +209,17 @@ def test_hr_and_behavioural_questions_avoid_protected_topics():
 
 
 def test_forbidden_list_catches_unlawful_questions():
-    for bad in ("How old are you?", "Are you married?", "Do you have children?", "What is your religion?",
-                "What is your nationality?", "Where were you born?", "Do you have any health issues?",
-                "What was your salary history?", "Do you have a disability?"):
+    for bad in (
+        "How old are you?",
+        "Are you married?",
+        "Do you have children?",
+        "What is your religion?",
+        "What is your nationality?",
+        "Where were you born?",
+        "Do you have any health issues?",
+        "What was your salary history?",
+        "Do you have a disability?",
+    ):
         assert FORBIDDEN_RE.search(bad), bad
     assert not FORBIDDEN_RE.search("How do you manage competing priorities?")
 
@@ -160,7 +233,9 @@ def test_new_roles_map_from_job_titles():
     assert role_categories("Product Designer") == []
 
 
-@pytest.mark.parametrize("role", ["Product Manager", "Customer Support Agent", "Data Engineer", "DevOps Engineer"])
+@pytest.mark.parametrize(
+    "role", ["Product Manager", "Customer Support Agent", "Data Engineer", "DevOps Engineer"]
+)
 @pytest.mark.parametrize("level", LEVELS)
 def test_plans_for_every_role_and_level_are_full_and_on_topic(role, level):
     plan = pick_questions(role, level, [], 30, seed="content")
