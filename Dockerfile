@@ -15,6 +15,9 @@ COPY orchestrator orchestrator
 COPY store store
 COPY api api
 COPY bench bench
+COPY workspace workspace
+COPY web web
+COPY llm llm
 RUN pip install --no-cache-dir . \
  && pip install --no-cache-dir --no-deps -r requirements/vision-no-deps.txt
 ENV INTERVOX_HOST=0.0.0.0 \

@@ -66,11 +66,11 @@ async def receive_json_object(websocket: WebSocket, max_bytes: int) -> dict:
 async def interview_events(websocket: WebSocket, interview_id: str) -> None:
     runtime: Runtime = websocket.app.state.runtime
     ip = client_ip(websocket)
+    await websocket.accept()  # then close with a code: a refusal before accept is a bare HTTP 403
     if _open_per_ip[ip] >= runtime.settings.limits.max_websockets_per_ip:
         return await websocket.close(CLOSE_BUSY, "too many connections")
     _open_per_ip[ip] += 1
     try:
-        await websocket.accept()
         if await check_origin(websocket, runtime):
             await _serve(websocket, runtime, interview_id)
     finally:
