@@ -17,6 +17,7 @@ from api.routes import (
     api_keys,
     auth,
     candidate,
+    evaluate,
     events,
     health,
     interviewers,
@@ -30,7 +31,20 @@ from api.runtime import Runtime
 from api.settings import Settings
 from workspace.resumes import MAX_RESUME_BYTES
 
-ROUTERS = (health, auth, users, api_keys, interviews, interviewers, resumes, candidate, rtc, events, phone)
+ROUTERS = (
+    health,
+    auth,
+    users,
+    api_keys,
+    interviews,
+    interviewers,
+    resumes,
+    evaluate,
+    candidate,
+    rtc,
+    events,
+    phone,
+)
 UPLOAD_BODY_BYTES = MAX_RESUME_BYTES + 64 * 1024  # the file plus its multipart framing
 
 

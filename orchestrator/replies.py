@@ -68,8 +68,10 @@ def _sentence_end(text: str) -> int | None:
     """Index just past the first sentence end that is followed by a space (so "3.5" and
     "e.g." mid-stream do not split)."""
     for i, char in enumerate(text[:-1]):
-        if char in ".!?" and text[i + 1].isspace() and not text[max(0, i - 3) : i + 1].lower().endswith(
-            ("e.g.", "i.e.", "vs.", "mr.", "dr.", "ms.")
+        if (
+            char in ".!?"
+            and text[i + 1].isspace()
+            and not text[max(0, i - 3) : i + 1].lower().endswith(("e.g.", "i.e.", "vs.", "mr.", "dr.", "ms."))
         ):
             return i + 1
     return None

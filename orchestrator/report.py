@@ -1,4 +1,6 @@
-"""The report written when an interview ends (shape fixed by API.md)."""
+"""The report written when an interview ends: every answer graded with evidence, the
+dimensions and weights of the overall score, the recommendation with its reasons, and
+separate texts for the recruiter and for the candidate (which never carries a score)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from orchestrator.bank import KeyPoint
-from orchestrator.scoring import SpokenSegment, communication_figures, score_answer
+from orchestrator.grading import AnswerSpan, Grade, grade
+from orchestrator.personas import persona
+from orchestrator.report_texts import candidate_feedback, recommendation_reasons, recruiter_summary, roadmap
+from orchestrator.scoring import SpokenSegment, communication_figures
 from store.models import InterviewRow, QuestionRow, SegmentRow
 
 RECOMMENDATION_THRESHOLDS = ((80, "strong_hire"), (65, "hire"), (45, "maybe"))
+# Each report dimension is 0-100; the overall score is their weighted mean over the
+# dimensions the interview measured (weights renormalised, and stated in the report).
+DIMENSION_WEIGHTS = {
+    "technical": 0.45,
+    "problem_solving": 0.2,
+    "communication": 0.15,
+    "behavioural_culture": 0.2,
+}
+SENIORITY = ((8.0, "senior"), (6.0, "middle"))
 
 
 def recommendation(overall: float) -> str:
@@ -20,13 +34,28 @@ def recommendation(overall: float) -> str:
 
 
 def key_points(question: QuestionRow) -> list[KeyPoint]:
-    return [KeyPoint(k["point"], tuple(k["phrases"])) for k in question.key_points]
+    return [
+        KeyPoint(k["point"], tuple(k.get("phrases", ())), k.get("description", ""))
+        for k in question.key_points
+    ]
 
 
-def answer_text(question_id: str, segments: Sequence[SegmentRow]) -> str:
-    return " ".join(
-        s.text for s in segments if s.speaker == "candidate" and s.question_id == question_id
-    ).strip()
+def answer_spans(question_id: str, segments: Sequence[SegmentRow]) -> list[AnswerSpan]:
+    return [
+        AnswerSpan(s.text, s.start, s.end, s.words or [])
+        for s in segments
+        if s.speaker == "candidate" and s.question_id == question_id and (s.kind or "answer") == "answer"
+    ]
+
+
+def grade_question(q: QuestionRow, segments: Sequence[SegmentRow]) -> tuple[Grade, bool]:
+    """The grade of one planned question, and whether it was asked at all."""
+    asked = any(s.question_id == q.question_id and s.speaker == "interviewer" for s in segments)
+    spans = answer_spans(q.question_id, segments)
+    section = q.section if q.section in ("technical", "behavioural", "hr") else "technical"
+    if not asked and not spans:
+        return Grade.not_asked(key_points(q), section), False  # type: ignore[arg-type]
+    return grade(q.text, key_points(q), spans, section), True  # type: ignore[arg-type]
 
 
 def build_report(
@@ -36,65 +65,183 @@ def build_report(
     attention: dict[str, Any] | None = None,
     use_attention: bool = False,
 ) -> dict[str, Any]:
-    """Score every planned question (unanswered ones score 0) and sum up.
-
-    Attention stays out of the overall score unless `use_attention` (an operator's
-    choice): then it is 10 % of it."""
-    per_question: list[dict[str, Any]] = []
-    for q in questions:
-        answer = answer_text(q.question_id, segments)
-        scored = score_answer(answer, key_points(q))
-        per_question.append(
-            {
-                "id": q.question_id,
-                "text": q.text,
-                "category": q.category,
-                "answer": answer,
-                "score": scored.score,
-                "feedback": scored.feedback,
-                "key_points_covered": scored.covered,
-                "key_points_missed": scored.missed,
-                "asked": any(s.question_id == q.question_id for s in segments),
-            }
-        )
-    answered = [p for p in per_question if p["answer"]]
-    answers = (
-        round(sum(p["score"] for p in per_question) / len(per_question) * 10, 1) if per_question else 0.0
-    )
+    """Grade every planned question and sum up. Attention stays out of the overall score
+    unless `use_attention` (an operator's choice): then it is 10 % of it."""
+    per_question = [_question_entry(q, segments) for q in questions]
+    candidate = [SpokenSegment(s.text, s.start, s.end, s.words) for s in segments if s.speaker == "candidate"]
+    communication = communication_figures(candidate)
+    dims = _dimensions(per_question)
+    measured = {d: v for d, v in dims.items() if v is not None}
+    weights = {d: w for d, w in DIMENSION_WEIGHTS.items() if d in measured}
+    total = sum(weights.values()) or 1.0
+    answers = round(sum(measured[d] * w for d, w in weights.items()) / total, 1) if weights else 0.0
     attention_score = _attention_score(attention)
     overall = answers
     if use_attention and attention_score is not None:
         overall = round(0.9 * answers + 0.1 * attention_score, 1)
-    candidate = [SpokenSegment(s.text, s.start, s.end, s.words) for s in segments if s.speaker == "candidate"]
-    return {
+    graded = [p for p in per_question if p["status"] == "scored"]
+    answered = [p for p in per_question if p["answer"]]
+    label = recommendation(overall)
+    report: dict[str, Any] = {
         "interview_id": interview.id,
         "status": "completed",
         "overall_score": overall,
-        "recommendation": recommendation(overall),
+        "recommendation": label,
+        "recommendation_reasoning": recommendation_reasons(overall, label, per_question, dims),
+        "weights": {d: round(w / total, 3) for d, w in weights.items()},
+        "dimensions": dims,
         "scores": {
             "answers": answers,
             "attention": attention_score,
             "attention_in_overall": use_attention and attention_score is not None,
             "questions_answered": len(answered),
             "questions_planned": len(per_question),
+            "questions_graded": len(graded),
             "key_point_coverage": _coverage(per_question),
         },
         "questions": per_question,
-        "communication": communication_figures(candidate),
+        "personas": _personas(per_question),
+        "communication": communication,
         "attention": attention,
-        "strengths": [f"{p['text']} ({p['score']}/10)" for p in per_question if p["score"] >= 7],
-        "weaknesses": [f"{p['text']} ({p['score']}/10)" for p in per_question if p["score"] < 4],
-        "summary": _summary(interview, overall, len(answered), len(per_question)),
-        "scoring_method": (
-            "Each answer: 70% share of the question's key points named, 30% depth "
-            "(words, up to 90). Overall: mean over planned questions x 10"
-            + (
-                "; attention 10 %."
-                if use_attention and attention_score is not None
-                else "; attention signals are not part of it."
-            )
-        ),
+        "strengths": _strengths(per_question),
+        "weaknesses": _weaknesses(per_question),
+        "seniority_estimate": _seniority(interview, per_question),
+        "roadmap": roadmap(per_question),
+        "summary": recruiter_summary(interview, overall, label, per_question),
+        "scoring_method": _method(per_question, use_attention and attention_score is not None),
+        "inputs_used": ["the candidate's answers (transcript)", "each question's key points and section"]
+        + (["attention signals (operator setting)"] if use_attention and attention_score is not None else []),
+        "fallbacks": list(interview.fallbacks or []),
     }
+    report["recruiter_summary"] = report["summary"]
+    report["candidate_feedback"] = candidate_feedback(per_question)
+    return report
+
+
+def _question_entry(q: QuestionRow, segments: Sequence[SegmentRow]) -> dict[str, Any]:
+    g, asked = grade_question(q, segments)
+    status = "skipped" if q.skipped else g.status
+    return {
+        "id": q.question_id,
+        "text": q.text,
+        "category": q.category,
+        "section": q.section,
+        "persona": q.persona_id,
+        "source": q.source,
+        "asked": asked,
+        "status": status,
+        "answer": " ".join(s.text for s in answer_spans(q.question_id, segments)).strip(),
+        "score": g.score if status == "scored" else (0.0 if status == "not_answered" else None),
+        "dimensions": g.dimensions,
+        "feedback": g.feedback,
+        "key_points_covered": g.covered,
+        "key_points_missed": g.missed,
+        "evidence": [
+            {"point": e.point, "quote": e.quote, "start": e.start, "end": e.end} for e in g.evidence
+        ],
+        "star_parts": g.star_parts,
+        "grading_method": g.method,
+    }
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _dimensions(per_question: list[dict[str, Any]]) -> dict[str, float | None]:
+    """0-100 per report dimension; None where the interview measured nothing for it.
+    Unanswered asked questions count 0; questions not asked or skipped do not count."""
+    counted = [p for p in per_question if p["status"] in ("scored", "not_answered")]
+    technical = [p for p in counted if p["section"] == "technical"]
+    people = [p for p in counted if p["section"] in ("behavioural", "hr")]
+
+    def dim(items: list[dict[str, Any]], name: str) -> list[float]:
+        return [p["dimensions"].get(name, 0.0) if p["status"] == "scored" else 0.0 for p in items]
+
+    def scaled(value: float | None) -> float | None:
+        return None if value is None else round(value * 10, 1)
+
+    solving = [
+        (a + b) / 2 for a, b in zip(dim(technical, "depth"), dim(technical, "correctness"), strict=True)
+    ]
+    return {
+        "technical": scaled(_mean([p["score"] for p in technical])),
+        "problem_solving": scaled(_mean(solving)),
+        "communication": scaled(_mean(dim([p for p in counted if p["status"] == "scored"], "clarity"))),
+        "behavioural_culture": scaled(_mean([p["score"] for p in people])),
+    }
+
+
+def _personas(per_question: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each interviewer's view of the questions they led."""
+    out: dict[str, Any] = {}
+    for persona_id in dict.fromkeys(p["persona"] for p in per_question if p["persona"]):
+        led = [p for p in per_question if p["persona"] == persona_id]
+        scored = [p["score"] for p in led if p["status"] == "scored"]
+        who = persona(persona_id)
+        best = max((p for p in led if p["status"] == "scored"), key=lambda p: p["score"], default=None)
+        out[persona_id] = {
+            "name": who.name,
+            "title": who.title,
+            "section": who.section,
+            "questions": len(led),
+            "mean_score": _mean(scored),
+            "feedback": (
+                f"{who.name} ({who.title}) asked {len(led)} question(s); "
+                + (f"the strongest answer was to: {best['text']} " if best else "no answer could be graded. ")
+                + (best["feedback"] if best else "")
+            ).strip(),
+        }
+    return out
+
+
+def _strengths(per_question: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    strong = [p for p in per_question if p["status"] == "scored" and p["score"] >= 7 and p["evidence"]]
+    return [
+        {
+            "text": f"{p['text']} ({p['score']}/10): {', '.join(p['key_points_covered'])}",
+            "evidence": p["evidence"][:2],
+        }
+        for p in sorted(strong, key=lambda p: -p["score"])[:4]
+    ]
+
+
+def _weaknesses(per_question: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    weak = [p for p in per_question if p["status"] in ("scored", "not_answered") and (p["score"] or 0) < 5]
+    out = []
+    for p in weak[:4]:
+        missed = ", ".join(p["key_points_missed"]) or "depth"
+        quote = p["answer"][:200] or "(no answer)"
+        out.append(
+            {
+                "text": f"{p['text']}: not covered: {missed}",
+                "evidence": [{"quote": quote, "start": None, "end": None}],
+            }
+        )
+    return out
+
+
+def _seniority(interview: InterviewRow, per_question: list[dict[str, Any]]) -> dict[str, Any]:
+    technical = [
+        p["score"] or 0.0
+        for p in per_question
+        if p["section"] == "technical" and p["status"] in ("scored", "not_answered")
+    ]
+    mean = _mean(technical)
+    estimate = None if mean is None else next((label for bar, label in SENIORITY if mean >= bar), "junior")
+    return {
+        "estimate": estimate,
+        "asked_level": interview.level,
+        "from_resume": (interview.analysis or {}).get("seniority_estimate"),
+        "basis": "the mean score of the technical answers (8+ senior, 6+ middle)",
+    }
+
+
+def _coverage(per_question: list[dict[str, Any]]) -> float:
+    counted = [p for p in per_question if p["status"] in ("scored", "not_answered")]
+    covered = sum(len(p["key_points_covered"]) for p in counted)
+    total = covered + sum(len(p["key_points_missed"]) for p in counted)
+    return round(covered / total, 3) if total else 0.0
 
 
 def _attention_score(attention: dict[str, Any] | None) -> float | None:
@@ -104,16 +251,14 @@ def _attention_score(attention: dict[str, Any] | None) -> float | None:
     return round(50 * attention["present_share"] + 50 * attention["looking_at_screen_share"], 1)
 
 
-def _coverage(per_question: list[dict[str, Any]]) -> float:
-    covered = sum(len(p["key_points_covered"]) for p in per_question)
-    total = covered + sum(len(p["key_points_missed"]) for p in per_question)
-    return round(covered / total, 3) if total else 0.0
-
-
-def _summary(interview: InterviewRow, overall: float, answered: int, planned: int) -> str:
-    who = interview.candidate_name or "The candidate"
+def _method(per_question: list[dict[str, Any]], attention: bool) -> str:
+    methods = sorted({p["grading_method"] for p in per_question if p["status"] == "scored"}) or ["none"]
     return (
-        f"{who} answered {answered} of {planned} planned questions for the {interview.level} "
-        f"{interview.role} role, with an overall score of {overall:.0f}/100 "
-        f"({recommendation(overall).replace('_', ' ')})."
+        "Each answer is graded 0-10 over its section's rubric (technical: correctness, key-point coverage, "
+        "depth, clarity; behavioural: STAR completeness, ownership, measurable result, coverage, clarity; "
+        "hr: relevance, specificity, clarity). Key points are judged by meaning "
+        f"({', '.join(methods)}), and every covered point cites the candidate's words and their time. "
+        "The overall score is the weighted mean of the report dimensions (see `weights`); questions not "
+        "asked or skipped do not count, asked questions left unanswered count 0."
+        + (" Attention counts for 10 %." if attention else " Attention signals are not part of it.")
     )

@@ -21,7 +21,7 @@ from orchestrator.interviewer import Decision, Interviewer, Say, SayKind, TurnCo
 from orchestrator.personas import Persona, persona
 from orchestrator.replies import Reply, ReplyKind
 from orchestrator.report import build_report
-from orchestrator.turn_context import Grader, context_for, rules_grader
+from orchestrator.turn_context import Grader, context_for, evidence_grader
 from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
 from store.repository import InterviewRepository
@@ -42,7 +42,7 @@ class InterviewSession:
         use_attention: bool = False,
         answers: dict[str, list[str]] | None = None,
         max_followups: int = 2,
-        grader: Grader = rules_grader,
+        grader: Grader = evidence_grader,
     ) -> None:
         self.use_attention = use_attention
         self.max_followups = max_followups
@@ -61,6 +61,7 @@ class InterviewSession:
         self.lock = asyncio.Lock()  # one turn at a time, whichever channel it comes from
         self._before_last_decision: dict[str, Any] | None = None
         self._recent: deque[tuple[str, str]] = deque(maxlen=12)  # the last turns, for providers
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._sync_clock()
 
     @classmethod
@@ -72,7 +73,7 @@ class InterviewSession:
         interviewer: Interviewer,
         use_attention: bool = False,
         max_followups: int = 2,
-        grader: Grader = rules_grader,
+        grader: Grader = evidence_grader,
     ) -> InterviewSession:
         interview = await asyncio.to_thread(repo.get, interview_id)
         questions = await asyncio.to_thread(repo.questions, interview_id)
@@ -169,6 +170,19 @@ class InterviewSession:
         else:
             await self.emit(event("followup", question_id=q.question_id, reason=reason))
         await self.emit(self.time_event())
+
+    def record_fallback(self, step: str, reason: str) -> None:
+        """A provider step answered by rules instead (logged by the provider); kept for the
+        report and shown live to recruiters."""
+        entry = {"step": step, "reason": reason, "at": round(self.elapsed(), 1)}
+        self.interview.fallbacks = [*(self.interview.fallbacks or []), entry]
+        self._background(self.update(fallbacks=self.interview.fallbacks))
+        self._background(self.emit(event("metrics", interviewer_fallback=entry)))
+
+    def _background(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def answer_so_far(self) -> str:
         q = self.current

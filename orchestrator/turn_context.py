@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.bank import KeyPoint
+from orchestrator.grading import AnswerSpan, grade
 from orchestrator.interviewer import GradeView, QuestionView, TurnContext
 from orchestrator.personas import persona
 from orchestrator.scoring import score_answer
@@ -19,7 +20,20 @@ Grader = Callable[[QuestionRow, str], GradeView]
 
 
 def key_points(question: QuestionRow) -> list[KeyPoint]:
-    return [KeyPoint(k["point"], tuple(k.get("phrases", ()))) for k in question.key_points]
+    return [
+        KeyPoint(k["point"], tuple(k.get("phrases", ())), k.get("description", ""))
+        for k in question.key_points
+    ]
+
+
+def evidence_grader(question: QuestionRow, answer: str) -> GradeView:
+    """The same grader as the report (key points by meaning), on the answer so far."""
+    section = question.section if question.section in ("technical", "behavioural", "hr") else "technical"
+    g = grade(question.text, key_points(question), [AnswerSpan(answer, 0.0, 0.0)], section)  # type: ignore[arg-type]
+    points = len(g.covered) + len(g.missed)
+    return GradeView(
+        g.score, tuple(g.covered), tuple(g.missed), len(g.covered) / points if points else 1.0, g.feedback
+    )
 
 
 def rules_grader(question: QuestionRow, answer: str) -> GradeView:
@@ -65,5 +79,6 @@ def context_for(session: InterviewSession, **overrides: Any) -> TurnContext:
         "focus_areas": tuple(analysis.get("focus_areas", ())),
         "candidate_name": interview.candidate_name,
         "is_last_question": index >= len(session.questions) - 1,
+        "on_fallback": session.record_fallback,
     }
     return TurnContext(**(base | overrides))

@@ -115,14 +115,9 @@ async def candidate_feedback(
         raise ReportNotReady("feedback is ready when the interview has ended")
     answered = report["scores"]["questions_answered"]
     planned = report["scores"]["questions_planned"]
-    strong = [q["text"] for q in report["questions"] if q["score"] >= 7]
-    weak = [
-        f"{q['text']} (not mentioned: {', '.join(q['key_points_missed'])})"
-        for q in report["questions"]
-        if q["answer"] and q["key_points_missed"] and q["score"] < 5
-    ]
+    strong = [q["text"] for q in report["questions"] if q["status"] == "scored" and q["score"] >= 7]
     return Feedback(
-        summary=f"You answered {answered} of {planned} questions. Thank you for your time.",
+        summary=f"You answered {answered} of {planned} questions. {report['candidate_feedback']}",
         strengths=strong,
-        to_work_on=weak,
+        to_work_on=report["roadmap"][:3],
     )

@@ -59,12 +59,19 @@ def semantic_coverage(question: str, points: Sequence[KeyPoint], clauses: Sequen
         return Coverage([PointMatch(p.point, False, None, None) for p in points], 0.0, "embeddings")
     vectors = embeddings.embed([c.text for c in clauses])
     sims = vectors @ anchors.T  # rows: clauses; column 0: the question, then one per key point
+    described = [k for k, p in enumerate(points) if p.description]
+    if described:  # a bank point's one-sentence description is a second, fuller anchor
+        full = embeddings.embed_anchors([points[k].description for k in described])
+        sims[:, [k + 1 for k in described]] = np.maximum(sims[:, [k + 1 for k in described]], vectors @ full.T)
     # topicality against the question alone: key-point anchors are short and generic ("team", "data")
     relevance = _scale(float(np.sort(sims[:, 0])[::-1][:3].mean()), RELEVANCE_FLOOR, RELEVANCE_FULL)
     # in an off-topic answer some clause is always "closest" to some point; only strong matches count there
     question_sims = sims[:, 0] if relevance >= ANSWER_ON_TOPIC else np.full(len(clauses), -1.0)
     matches = [_match(p, k, clauses, sims[:, 1:], question_sims) for k, p in enumerate(points)]
-    return Coverage(matches, relevance, "embeddings")
+    # an answer that covers the question's key points by meaning is on topic, however loosely
+    # its words resemble the question's ("tell me about yourself" is matched by little)
+    covered = sum(m.covered for m in matches) / len(matches) if matches else 0.0
+    return Coverage(matches, max(relevance, covered), "embeddings")
 
 
 def _match(

@@ -137,6 +137,12 @@ class Row:
     expect: dict[str, int]
 
 
+EVALUATE = {
+    "question": "How would you make a slow query faster?",
+    "key_points": ["index", "query plan"],
+    "answer": "I read the query plan and add an index on the filtered column, because it avoids a full scan.",
+    "section": "technical",
+}
 FILES = {"file": ("cv.txt", b"Backend engineer, 2019 - 2024: Python, PostgreSQL, Kubernetes.", "text/plain")}
 
 
@@ -202,6 +208,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/interviews/{interview_id}/resume"): Row(
         lambda w: (lambda iv: ("POST", f"/api/v1/interviews/{iv['id']}/resume", FILES, iv))(_iv()(w)), WRITE
+    ),
+    ("POST", "/api/v1/evaluate"): Row(
+        lambda w: ("POST", "/api/v1/evaluate", EVALUATE, None), WRITE | {"other_admin": 200}
     ),
     ("GET", "/api/v1/interviewers"): Row(
         lambda w: ("GET", "/api/v1/interviewers", None, None), READ | {"other_admin": 200}

@@ -146,6 +146,7 @@ def unbounded_fields(spec: dict, node: dict, where: str, seen: set[str]) -> list
         or "enum" in node
         or "const" in node
         or node.get("format") in BOUNDED_STRING_FORMATS
+        or "contentMediaType" in node  # an uploaded file: bounded by the body-size middleware per path
     ):
         found.append(f"{where}: string without maxLength")
     if kind == "array":
