@@ -62,7 +62,8 @@ def semantic_coverage(question: str, points: Sequence[KeyPoint], clauses: Sequen
     described = [k for k, p in enumerate(points) if p.description]
     if described:  # a bank point's one-sentence description is a second, fuller anchor
         full = embeddings.embed_anchors([points[k].description for k in described])
-        sims[:, [k + 1 for k in described]] = np.maximum(sims[:, [k + 1 for k in described]], vectors @ full.T)
+        columns = [k + 1 for k in described]
+        sims[:, columns] = np.maximum(sims[:, columns], vectors @ full.T)
     # topicality against the question alone: key-point anchors are short and generic ("team", "data")
     relevance = _scale(float(np.sort(sims[:, 0])[::-1][:3].mean()), RELEVANCE_FLOOR, RELEVANCE_FULL)
     # in an off-topic answer some clause is always "closest" to some point; only strong matches count there

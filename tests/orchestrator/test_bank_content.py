@@ -149,7 +149,7 @@ def test_ids_unique_and_fields_complete():
         assert all(s == s.lower() and s.strip() for s in q["skills"]), q["id"]
         expected = q["category"] if q["category"] in ("behavioural", "hr") else "technical"
         if q["id"] == "beh-intro":
-            expected = "hr"  # the opener ("tell me about yourself") is graded as an hr answer, not a STAR story
+            expected = "hr"  # the opener ("tell me about yourself") is graded as hr, not as a STAR story
         assert q["section"] in SECTIONS and q["section"] == expected, q["id"]
 
 
