@@ -35,6 +35,16 @@ log = logging.getLogger(__name__)
 VOICE_MODES = ("video", "audio", "phone")
 
 
+def _load_grader() -> None:
+    """The sentence-embedding model, before the first answer (without it, words are matched)."""
+    from orchestrator.grading import embeddings
+
+    try:
+        embeddings.embedder().load()
+    except Exception as exc:  # the grader says "lexical" in every grade it makes
+        log.warning("answers will be graded by words, not meaning: %s", exc)
+
+
 def load_secret_key(settings: Settings) -> str:
     """INTERVOX_SECRET_KEY, else a key generated once and kept in the data folder, so
     sessions survive restarts."""
@@ -91,6 +101,7 @@ class Runtime:
                 "or run `intervox admin create --email ... --org ...`"
             )
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
+        await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         await self.tts.synthesize_async("Ready.")
         if self.settings.vision.enabled:

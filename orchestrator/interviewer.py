@@ -92,6 +92,7 @@ class Decision:
     kind: Literal["followup", "next", "close"]
     followup: FollowupChoice | None = None
     source: str = "rules"
+    words: str | None = None  # what to say for it, when the provider decided and worded it at once
 
 
 @dataclass(frozen=True)

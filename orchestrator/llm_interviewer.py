@@ -52,6 +52,7 @@ class FollowupDecisionOut(BaseModel):
     reason: FollowupReason | None = None
     point: str | None = Field(None, max_length=300)
     claim: str | None = Field(None, max_length=300)
+    say: str | None = Field(None, max_length=600)
 
 
 class LlmInterviewer:
@@ -82,6 +83,7 @@ class LlmInterviewer:
             seconds_left=round(ctx.seconds_left),
             is_last="yes" if ctx.is_last_question else "no",
             answer=ctx.answer[-4000:],
+            persona=_who(ctx),
         )
         out = await self.client.complete_json(
             [{"role": "system", "content": prompt}], FollowupDecisionOut, name="followup_decision"
@@ -91,14 +93,24 @@ class LlmInterviewer:
     def _checked(self, ctx: TurnContext, out: FollowupDecisionOut) -> Decision:
         """The model proposes; the interview's own limits dispose (budget, time, no repeats)."""
         allowed = ctx.max_followups > len(ctx.followups_asked) and ctx.seconds_left >= 60
+        words = (out.say or "").strip() or None
         if out.action == "followup" and out.reason and allowed and out.reason not in ctx.followups_asked:
             point = out.point if out.reason == "missing_point" else None
             choice = FollowupChoice(out.reason, point=point, claim=out.claim, part="result")
-            return Decision("followup", choice, source="llm")
-        return Decision("close" if ctx.is_last_question else "next", source="llm")
+            return Decision("followup", choice, source="llm", words=words)
+        kind: Literal["next", "close"] = "close" if ctx.is_last_question else "next"
+        return Decision(kind, source="llm", words=words if kind == "next" and out.action == "next" else None)
 
     async def say(self, ctx: TurnContext, what: Say) -> AsyncIterator[str]:
-        task = self._task(ctx, what)
+        decision = what.decision
+        if decision is not None and decision.source == "llm" and decision.words:
+            # worded with the decision, in the same call: no second wait for the model
+            yield decision.words
+            if what.kind == "question" and ctx.question:
+                yield " " + self._verbatim(ctx)
+            return
+        rules_decided = decision is not None and decision.source != "llm"
+        task = None if rules_decided else self._task(ctx, what)
         if task is None:
             async for piece in self.rules.say(ctx, what):
                 yield piece
@@ -119,7 +131,11 @@ class LlmInterviewer:
             async for piece in stream:
                 yield piece
         if what.kind == "question" and ctx.question:  # the question itself is read verbatim
-            yield " " + self.rules.text(ctx, Say("move_on")).removeprefix("Let's move on. ")
+            yield " " + self._verbatim(ctx)
+
+    def _verbatim(self, ctx: TurnContext) -> str:
+        """The hand-over (when the persona changes) and the planned question, word for word."""
+        return self.rules.text(ctx, Say("move_on")).removeprefix("Let's move on. ")
 
     def _task(self, ctx: TurnContext, what: Say) -> str | None:
         q = ctx.question
@@ -147,6 +163,11 @@ class LlmInterviewer:
         if what.kind == "answer_ask" and q and ctx.ask == "clarify":
             return f'Rephrase this interview question more simply, without hinting at the answer: "{q.text}"'
         return None
+
+
+def _who(ctx: TurnContext) -> str:
+    lead = ctx.question.persona if ctx.question else None
+    return f"{lead.name}, the {lead.title} ({lead.style})" if lead else "the interviewer"
 
 
 FallbackListener = Callable[[str, str], None]  # (step, reason)
