@@ -33,6 +33,7 @@ from workspace.accounts import AccountService
 
 log = logging.getLogger(__name__)
 VOICE_MODES = ("video", "audio", "phone")
+TYPED_MODES = ("chat", "practice")
 
 
 def _load_grader() -> None:
@@ -206,16 +207,20 @@ class Runtime:
             await old[0].transport.close()
             await asyncio.wait([old[1]], timeout=5)
 
-    async def text_turn(self, interview_id: str, text: str) -> tuple[Reply, dict[str, Any] | None]:
+    async def text_turn(
+        self, interview_id: str, text: str, skip: bool = False
+    ) -> tuple[Reply, dict[str, Any] | None]:
         """Chat mode: a typed message in, the interviewer's reply (and the report at the end) out."""
         session = await self.session(interview_id)
-        if session.interview.mode != "chat":
+        if session.interview.mode not in TYPED_MODES:
             raise ModeMismatch(
                 "typed answers are for chat interviews; this one is spoken", {"mode": session.interview.mode}
             )
         async with session.lock:
             if session.status == "scheduled":
                 reply = await session.start()
+            elif skip:
+                reply = await session.request_next()
             else:
                 reply = await session.answer(text)
             said = await reply.full_text()

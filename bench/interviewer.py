@@ -46,7 +46,13 @@ def responder(messages: list[dict[str, Any]]) -> Any:
         if "kind of whatever" in messages[0]["content"]:
             say = "Could you give me one concrete example from a project you worked on yourself?"
             return {"action": "followup", "reason": "vague", "point": None, "claim": None, "say": say}
-        return {"action": "next", "reason": None, "point": None, "claim": None, "say": "Thanks, that is clear."}
+        return {
+            "action": "next",
+            "reason": None,
+            "point": None,
+            "claim": None,
+            "say": "Thanks, that is clear.",
+        }
     return "Could you give me one concrete example from a project you worked on yourself?"
 
 

@@ -22,6 +22,7 @@ EventType = Literal[
     "error",
     "metrics",
     "interviewer_changed",
+    "typing",
 ]
 
 Audience = Literal["candidate", "recruiter"]
@@ -44,6 +45,7 @@ AUDIENCE: dict[str, Audience] = {
     "score_update": "recruiter",
     "attention_update": "recruiter",
     "metrics": "recruiter",
+    "typing": "recruiter",  # the candidate is writing (chat): for a recruiter watching live
 }
 # Fields never sent to a candidate, whatever the event: scores, the recommendation,
 # what the scorer looks for, attention figures and integrity flags.
@@ -103,7 +105,7 @@ def format_seconds(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-ClientMessageType = Literal["answer", "ready", "end", "repeat"]
+ClientMessageType = Literal["answer", "ready", "end", "repeat", "request_next", "typing"]
 
 
 class ClientMessage(BaseModel):

@@ -42,6 +42,24 @@ class Reply:
             pass
         return self.text
 
+    def prefixed(self, words: str) -> Reply:
+        """The same reply with `words` said first (practice feedback before the next question)."""
+        inner = self.chunks()
+
+        async def joined() -> AsyncIterator[str]:
+            yield words.strip() + " "
+            async for piece in inner:
+                yield piece
+
+        return Reply(
+            self.kind,
+            self.question_id,
+            stream=joined(),
+            ends_interview=self.ends_interview,
+            hangs_up=self.hangs_up,
+            _on_text=self._on_text,
+        )
+
     def remembering(self, listener: Callable[[str], None]) -> Reply:
         """Call `listener` with the whole text once it has been produced."""
         self._on_text.append(listener)

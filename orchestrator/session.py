@@ -21,7 +21,7 @@ from orchestrator.interviewer import Decision, Interviewer, Say, SayKind, TurnCo
 from orchestrator.personas import Persona, persona
 from orchestrator.replies import Reply, ReplyKind
 from orchestrator.report import build_report
-from orchestrator.turn_context import Grader, context_for, evidence_grader
+from orchestrator.turn_context import Grader, context_for, evidence_grader, practice_feedback
 from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
 from store.repository import InterviewRepository
@@ -289,9 +289,10 @@ class InterviewSession:
             await self._announce_question("followup", decision.followup.reason)
             reply = self._reply("followup", "followup", ctx, decision=decision)
             return reply.remembering(self._remember_followup)
-        if decision.kind == "close":
-            return await self._close()
-        return await self._advance("question", decision)
+        reply = await self._close() if decision.kind == "close" else await self._advance("question", decision)
+        if self.interview.mode == "practice":  # coaching after each answer, before what comes next
+            reply = reply.prefixed(await asyncio.to_thread(practice_feedback, q, ctx.answer))
+        return reply
 
     def _remember_followup(self, text: str) -> None:
         self._last_asked = text

@@ -82,3 +82,13 @@ def context_for(session: InterviewSession, **overrides: Any) -> TurnContext:
         "on_fallback": session.record_fallback,
     }
     return TurnContext(**(base | overrides))
+
+
+def practice_feedback(question: QuestionRow, answer: str) -> str:
+    """What a practising candidate hears about their answer (no score)."""
+    from orchestrator.coaching import coaching_feedback, spoken_feedback
+
+    section = question.section if question.section in ("technical", "behavioural", "hr") else "technical"
+    g = grade(question.text, key_points(question), [AnswerSpan(answer, 0.0, 0.0)], section)  # type: ignore[arg-type]
+    descriptions = {k["point"]: k.get("description", "") for k in question.key_points if k.get("description")}
+    return spoken_feedback(coaching_feedback(g, section, descriptions))

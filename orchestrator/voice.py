@@ -439,6 +439,12 @@ class VoiceAgent:
             self._prompted = True
             self._speak(self.session.prompt())
 
+    async def _request_next(self) -> None:
+        """The candidate asked (by button) to move on: recorded as skipped, not as a weak answer."""
+        async with self.session.lock:
+            reply = await self.session.request_next()
+        self._speak(reply)
+
     async def _repeat(self) -> None:
         async with self.session.lock:
             reply = self.session.repeat()
@@ -459,5 +465,7 @@ class VoiceAgent:
             self._decide_consent(consent.consent_from_digit(str(message.data.get("dtmf", ""))))
         elif message.type == "repeat":
             self._turn_task = self._spawn(self._repeat())
+        elif message.type == "request_next":
+            self._turn_task = self._spawn(self._request_next())
         elif message.type == "end":
             self._spawn(self._finish())

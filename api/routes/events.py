@@ -152,7 +152,12 @@ async def _handle(runtime: Runtime, interview_id: str, message: ClientMessage) -
     elif message.type == "end":
         with contextlib.suppress(IntervoxError):
             await runtime.end(interview_id)
+    elif message.type == "request_next" and agent is None:
+        await runtime.text_turn(interview_id, "", skip=True)
+    elif message.type == "typing" and agent is None:
+        session = await runtime.session(interview_id)
+        await session.emit(event("typing"))
     elif message.type == "ready" and agent is None:
         session = await runtime.session(interview_id)
-        if session.status == "scheduled" and session.interview.mode == "chat":
+        if session.status == "scheduled" and session.interview.mode in ("chat", "practice"):
             await runtime.text_turn(interview_id, "")

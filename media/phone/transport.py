@@ -35,6 +35,7 @@ MAX_MEDIA_PAYLOAD_CHARS = 2048
 class PayloadTooBig(InvalidInput):
     """A media message far larger than a telephony provider sends."""
 
+
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 

@@ -212,6 +212,18 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/evaluate"): Row(
         lambda w: ("POST", "/api/v1/evaluate", EVALUATE, None), WRITE | {"other_admin": 200}
     ),
+    ("POST", "/api/v1/coaching/feedback"): Row(
+        lambda w: ("POST", "/api/v1/coaching/feedback", EVALUATE, None), WRITE | {"other_admin": 200}
+    ),
+    ("POST", "/api/v1/coaching/practice-questions"): Row(
+        lambda w: (
+            "POST",
+            "/api/v1/coaching/practice-questions",
+            {"role": "Data Engineer", "skill": "sql"},
+            None,
+        ),
+        WRITE | {"other_admin": 200},
+    ),
     ("GET", "/api/v1/interviewers"): Row(
         lambda w: ("GET", "/api/v1/interviewers", None, None), READ | {"other_admin": 200}
     ),

@@ -207,3 +207,16 @@ async def test_reopened_answer_joins_the_same_question(repo):
     reply = await s.answer(FULL_ANSWER)
     assert reply.question_id == "q2"  # both parts together were a full answer
     assert [seg.question_id for seg in repo.segments(s.id) if seg.speaker == "candidate"] == ["q1", "q1"]
+
+
+async def test_practice_gives_feedback_after_each_answer(repo):
+    s = await new_session(repo, questions=CUSTOM, minutes=20, mode="practice")
+    s.max_followups = 0
+    await (await s.start()).full_text()
+    reply = await s.answer(
+        "I would add an index on the filtered columns so the database avoids a full table scan."
+    )
+    text = await reply.full_text()
+    assert text.startswith("Here is some feedback on that answer.") and "query plan" in text
+    assert text.endswith(CUSTOM[1]["text"]) and reply.question_id == "q2"
+    assert "/10" not in text and "score" not in text.lower()

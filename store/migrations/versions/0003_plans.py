@@ -42,6 +42,14 @@ def downgrade() -> None:
         for name in ("skipped", "followups", "level", "source", "persona_id", "section"):
             batch.drop_column(name)
     with op.batch_alter_table("interviews") as batch:
-        for name in ("fallbacks", "followup_reasons", "memory", "difficulty", "personas", "analysis",
-                     "resume_text", "job_description"):
+        for name in (
+            "fallbacks",
+            "followup_reasons",
+            "memory",
+            "difficulty",
+            "personas",
+            "analysis",
+            "resume_text",
+            "job_description",
+        ):
             batch.drop_column(name)
