@@ -105,7 +105,10 @@ def plan_interview(
         picked = pick_plan(
             role, level_for(level, difficulty), wanted, duration_minutes, sections, interview_id
         )
-        rows = [_bank_row(interview_id, i, q, source, leads) for i, (q, source) in enumerate(picked)]
+        asked_level = level_for(level, difficulty)
+        rows = [
+            _bank_row(interview_id, i, q, source, leads, asked_level) for i, (q, source) in enumerate(picked)
+        ]
     return row, rows, join_token
 
 
@@ -161,7 +164,9 @@ def _words(q: BankQuestion) -> set[str]:
     return set(q.skills) | set(re.findall(r"[a-z0-9+#.]+", q.text.lower()))
 
 
-def _bank_row(interview_id: str, i: int, q: BankQuestion, source: str, leads: dict) -> QuestionRow:  # type: ignore[type-arg]
+def _bank_row(  # type: ignore[type-arg]
+    interview_id: str, i: int, q: BankQuestion, source: str, leads: dict, level: str | None = None
+) -> QuestionRow:
     lead = leads.get(q.section)
     return QuestionRow(
         interview_id=interview_id,
@@ -175,7 +180,7 @@ def _bank_row(interview_id: str, i: int, q: BankQuestion, source: str, leads: di
         section=q.section,
         persona_id=lead.id if lead else None,
         source=source,
-        level=None,
+        level=level,
         followups=dict(q.followups),
         skipped=False,
     )
@@ -208,3 +213,27 @@ def _custom_row(interview_id: str, i: int, q: dict[str, Any], leads: dict) -> Qu
         followups={},
         skipped=False,
     )
+
+
+def harder_or_easier(question: QuestionRow, planned: list[QuestionRow], target: str) -> BankQuestion | None:
+    """For `difficulty: auto`: a bank question of `question`'s category at the `target`
+    level, not already in the plan."""
+    if question.source == "recruiter" or question.section != "technical" or not question.level:
+        return None
+    _, bank = load_bank()
+    used = {q.bank_id for q in planned}
+    pool = [b for b in bank if b.category == question.category and target in b.levels and b.id not in used]
+    pool = [b for b in pool if question.level not in b.levels] or pool  # prefer a real change of level
+    return random.Random(question.question_id + target).choice(pool) if pool else None
+
+
+def retarget(question: QuestionRow, replacement: BankQuestion, level: str) -> dict[str, Any]:
+    """The fields that make `question` ask `replacement` instead."""
+    return {
+        "bank_id": replacement.id,
+        "text": replacement.text,
+        "followup": replacement.followup,
+        "key_points": [asdict(k) for k in replacement.key_points],
+        "followups": dict(replacement.followups),
+        "level": level,
+    }

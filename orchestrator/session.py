@@ -17,8 +17,9 @@ from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
 from orchestrator.candidate_turns import classify
-from orchestrator.interviewer import Decision, Interviewer, Say, SayKind, TurnContext
+from orchestrator.interviewer import Decision, GradeView, Interviewer, Say, SayKind, TurnContext
 from orchestrator.personas import Persona, persona
+from orchestrator.plan import LEVELS, harder_or_easier, retarget
 from orchestrator.replies import Reply, ReplyKind
 from orchestrator.report import build_report
 from orchestrator.turn_context import Grader, context_for, evidence_grader, practice_feedback
@@ -48,6 +49,7 @@ class InterviewSession:
         self.max_followups = max_followups
         self.grader = grader
         self._last_asked: str | None = None  # the follow-up's words, for "repeat"
+        self._last_grade: GradeView | None = None
         # what the candidate said per question, kept here so a turn needs no transcript read
         self._answers: dict[str, list[str]] = answers or {}
         self.interview = interview
@@ -273,6 +275,7 @@ class InterviewSession:
         # grading runs off the event loop: no answer, however long, stalls other interviews
         ctx = self.context()
         grade = await asyncio.to_thread(self.grader, q, ctx.answer)
+        self._last_grade = grade
         ctx = self.context(grade=grade)
         await self.emit(
             event(
@@ -352,7 +355,34 @@ class InterviewSession:
     def prompt(self) -> Reply:
         return self._reply("prompt", "prompt", self.context())
 
+    async def _adapt_next(self) -> None:
+        """difficulty auto: after a strong answer (7.5+) the next bank question is one level
+        harder, after a weak one (4 or less) one level easier."""
+        grade, self._last_grade = self._last_grade, None
+        nxt = self.interview.question_index + 1
+        if (
+            self.interview.difficulty != "auto"
+            or grade is None
+            or grade.score is None
+            or nxt >= len(self.questions)
+        ):
+            return
+        step = 1 if grade.score >= 7.5 else -1 if grade.score <= 4 else 0
+        answered, q = self.current, self.questions[nxt]
+        base = (answered.level if answered is not None else None) or q.level  # the level just asked
+        if not step or base not in LEVELS or q.level is None:
+            return
+        level = LEVELS[max(0, min(len(LEVELS) - 1, LEVELS.index(base) + step))]
+        replacement = harder_or_easier(q, self.questions, level) if level != q.level else None
+        if replacement is None:
+            return
+        fields = retarget(q, replacement, level)
+        for name, value in fields.items():
+            setattr(q, name, value)
+        await asyncio.to_thread(self.repo.update_question, q.id, **fields)
+
     async def _advance(self, say: SayKind, decision: Decision | None = None) -> Reply:
+        await self._adapt_next()
         before = self.lead(self.current)
         await self.update(
             question_index=self.interview.question_index + 1, followup_asked=False, followup_reasons=[]

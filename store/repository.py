@@ -97,6 +97,13 @@ class InterviewRepository:
             s.execute(delete(QuestionRow).where(QuestionRow.interview_id == interview_id))
             s.add_all(questions)
 
+    def update_question(self, question_row_id: int, **fields: Any) -> None:
+        with self._sessions.begin() as s:
+            row = s.get(QuestionRow, question_row_id)
+            if row is not None:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+
     def mark_skipped(self, question_row_id: int) -> None:
         with self._sessions.begin() as s:
             row = s.get(QuestionRow, question_row_id)

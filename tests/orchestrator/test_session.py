@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from core.errors import InterviewEnded
-from orchestrator.interviewer import RulesInterviewer
+from orchestrator.interviewer import GradeView, RulesInterviewer
 from orchestrator.plan import plan_interview
 from orchestrator.session import InterviewSession
 from store.bus import InProcessBus
@@ -220,3 +220,22 @@ async def test_practice_gives_feedback_after_each_answer(repo):
     assert text.startswith("Here is some feedback on that answer.") and "query plan" in text
     assert text.endswith(CUSTOM[1]["text"]) and reply.question_id == "q2"
     assert "/10" not in text and "score" not in text.lower()
+
+
+async def test_auto_difficulty_moves_up_after_a_strong_answer_and_down_after_a_weak_one(repo):
+    s = await new_session(repo, minutes=40, difficulty="auto")
+    s.max_followups = 0
+    technical = [q for q in s.questions if q.section == "technical" and q.source != "recruiter"]
+    assert technical and all(q.level == "middle" for q in technical)
+    await (await s.start()).full_text()
+    while s.current is not None and s.current.section != "technical":
+        await (await s.answer(FULL_ANSWER)).full_text()
+    first = s.interview.question_index
+    s.grader = lambda q, a: GradeView(9.0, (), (), 1.0)  # a strong answer
+    await (await s.answer("a strong answer")).full_text()
+    assert [q.section for q in s.questions[first : first + 3]] == ["technical"] * 3
+    harder = repo.questions(s.id)[first + 1]
+    assert harder.level == "senior" and s.questions[first + 1].text == harder.text  # stored and asked
+    s.grader = lambda q, a: GradeView(2.0, (), (), 0.0)  # then a weak one
+    await (await s.answer("a weak answer")).full_text()
+    assert s.questions[first + 2].level == "middle"  # one level down from where it is now
