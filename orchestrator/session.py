@@ -9,29 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
 from typing import Any, Literal
 
 from core.errors import InterviewEnded
-from core.events import Event, event, format_seconds, utc_now
-from orchestrator.attention_report import attention_section
+from core.events import event, utc_now
 from orchestrator.candidate_turns import classify
 from orchestrator.interviewer import Decision, GradeView, Interviewer, Say, SayKind, TurnContext
 from orchestrator.personas import Persona, persona
 from orchestrator.plan import LEVELS, harder_or_easier, retarget
+from orchestrator.record import InterviewRecord
 from orchestrator.replies import Reply, ReplyKind
-from orchestrator.report import build_report
 from orchestrator.turn_context import Grader, context_for, evidence_grader, practice_feedback
 from store.bus import EventBus
-from store.models import InterviewRow, QuestionRow, SegmentRow
+from store.models import InterviewRow, QuestionRow
 from store.repository import InterviewRepository
 
 log = logging.getLogger(__name__)
 
 
-class InterviewSession:
-    """Drives one interview. Create with `await InterviewSession.load(...)`."""
+class InterviewSession(InterviewRecord):
+    """Drives one interview's conversation. Create with `await InterviewSession.load(...)`."""
 
     def __init__(
         self,
@@ -45,26 +42,14 @@ class InterviewSession:
         max_followups: int = 2,
         grader: Grader = evidence_grader,
     ) -> None:
-        self.use_attention = use_attention
+        super().__init__(interview, questions, repo, bus, use_attention, answers)
+        self.interviewer = interviewer
         self.max_followups = max_followups
         self.grader = grader
+        self.lock = asyncio.Lock()  # one turn at a time, whichever channel it comes from
         self._last_asked: str | None = None  # the follow-up's words, for "repeat"
         self._last_grade: GradeView | None = None
-        # what the candidate said per question, kept here so a turn needs no transcript read
-        self._answers: dict[str, list[str]] = answers or {}
-        self.interview = interview
-        self.questions = questions
-        self.repo = repo
-        self.bus = bus
-        self.interviewer = interviewer
-        self._t0_mono = time.monotonic()
-        self._writes: asyncio.Queue[Event] = asyncio.Queue()
-        self._writer: asyncio.Task[None] | None = None
-        self.lock = asyncio.Lock()  # one turn at a time, whichever channel it comes from
         self._before_last_decision: dict[str, Any] | None = None
-        self._recent: deque[tuple[str, str]] = deque(maxlen=12)  # the last turns, for providers
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._sync_clock()
 
     @classmethod
     async def load(
@@ -87,70 +72,6 @@ class InterviewSession:
             interview, questions, repo, bus, interviewer, use_attention, answers, max_followups, grader
         )
 
-    # -- time -------------------------------------------------------------
-    def _sync_clock(self) -> None:
-        started = self.interview.started_at
-        if started is not None:
-            if started.tzinfo is None:  # SQLite returns naive datetimes
-                started = started.replace(tzinfo=utc_now().tzinfo)
-            self._t0_mono = time.monotonic() - (utc_now() - started).total_seconds()
-
-    def elapsed(self, mono: float | None = None) -> float:
-        """Seconds from interview start for a monotonic time (default: now)."""
-        return (time.monotonic() if mono is None else mono) - self._t0_mono
-
-    def time_remaining(self) -> float:
-        if self.interview.started_at is None:
-            return self.interview.duration_minutes * 60.0
-        return max(0.0, self.interview.duration_minutes * 60.0 - self.elapsed())
-
-    # -- state ------------------------------------------------------------
-    @property
-    def id(self) -> str:
-        return self.interview.id
-
-    @property
-    def status(self) -> str:
-        return self.interview.status
-
-    @property
-    def current(self) -> QuestionRow | None:
-        index = self.interview.question_index
-        return self.questions[index] if 0 <= index < len(self.questions) else None
-
-    @property
-    def finished(self) -> bool:
-        return self.interview.status in ("completed", "cancelled")
-
-    async def update(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self.interview, name, value)
-        await asyncio.to_thread(self.repo.update, self.id, **fields)
-
-    # -- events -----------------------------------------------------------
-    async def emit(self, ev: Event) -> None:
-        """Publish now; persist in order in the background (off the turn's critical path)."""
-        await self.bus.publish(self.id, ev)
-        self._writes.put_nowait(ev)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.ensure_future(self._write_events())
-
-    async def _write_events(self) -> None:
-        while not self._writes.empty():
-            ev = self._writes.get_nowait()
-            try:
-                await asyncio.to_thread(self.repo.add_event, self.id, ev)
-            except Exception:  # an event log failure must not end the interview
-                log.exception("could not store event %s", ev.type)
-
-    async def flush_events(self) -> None:
-        if self._writer is not None:
-            await self._writer
-
-    def time_event(self) -> Event:
-        left = self.time_remaining()
-        return event("time_remaining", seconds=round(left), formatted=format_seconds(left))
-
     async def _announce_question(
         self, kind: Literal["question", "followup"], reason: str | None = None
     ) -> None:
@@ -172,26 +93,6 @@ class InterviewSession:
         else:
             await self.emit(event("followup", question_id=q.question_id, reason=reason))
         await self.emit(self.time_event())
-
-    def record_fallback(self, step: str, reason: str) -> None:
-        """A provider step answered by rules instead (logged by the provider); kept for the
-        report and shown live to recruiters."""
-        entry = {"step": step, "reason": reason, "at": round(self.elapsed(), 1)}
-        self.interview.fallbacks = [*(self.interview.fallbacks or []), entry]
-        self._background(self.update(fallbacks=self.interview.fallbacks))
-        self._background(self.emit(event("metrics", interviewer_fallback=entry)))
-
-    def _background(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def answer_so_far(self) -> str:
-        q = self.current
-        return " ".join(self._answers.get(q.question_id, [])) if q is not None else ""
-
-    def recent_turns(self) -> list[tuple[str, str]]:
-        return list(self._recent)
 
     def lead(self, q: QuestionRow | None) -> Persona | None:
         return persona(q.persona_id) if q is not None and q.persona_id else None
@@ -408,74 +309,3 @@ class InterviewSession:
     async def text_of(self, reply: Reply) -> str:
         """The whole reply (chat mode)."""
         return await reply.full_text()
-
-    async def record(
-        self,
-        speaker: str,
-        text: str,
-        start: float,
-        end: float,
-        question_id: str | None,
-        words: list[dict] | None = None,
-        kind: str = "answer",
-        interrupted: bool = False,
-    ) -> SegmentRow:
-        """Commit one utterance to the store (awaited: nothing said is lost), then announce it."""
-        row = SegmentRow(
-            interview_id=self.id,
-            speaker=speaker,
-            text=text,
-            start=round(start, 3),
-            end=round(end, 3),
-            question_id=question_id,
-            words=words or [],
-            kind=kind,
-            interrupted=interrupted,
-        )
-        await asyncio.to_thread(self.repo.add_segment, row)
-        if speaker == "candidate" and question_id and kind == "answer":
-            self._answers.setdefault(question_id, []).append(text)
-        self._recent.append((speaker, text))
-        await self.emit(
-            event(
-                "transcript",
-                speaker=speaker,
-                text=text,
-                final=True,
-                start=row.start,
-                end=row.end,
-                question_id=question_id,
-                interrupted=interrupted,
-            )
-        )
-        return row
-
-    async def finish(self, reason: str = "completed") -> dict[str, Any]:
-        """End the interview, write the report, announce it. Idempotent."""
-        if self.finished:
-            report = await asyncio.to_thread(self.repo.report, self.id)
-            if report is not None:
-                return report
-        await self.update(status="completed", phase="completed", ended_at=utc_now())
-        segments = await asyncio.to_thread(self.repo.segments, self.id)
-        attention = None
-        if self.interview.mode == "video":
-            stored = await asyncio.to_thread(self.repo.attention_samples, self.id)
-            attention = await asyncio.to_thread(
-                attention_section, self.id, stored, self.interview.attention_disclosed_at
-            )
-        report = await asyncio.to_thread(
-            build_report, self.interview, self.questions, segments, attention, self.use_attention
-        )
-        await asyncio.to_thread(self.repo.save_report, self.id, report)
-        await self.emit(event("phase_update", phase="completed"))
-        await self.emit(
-            event(
-                "interview_ended",
-                reason=reason,
-                overall_score=report["overall_score"],
-                recommendation=report["recommendation"],
-            )
-        )
-        await self.flush_events()
-        return report
