@@ -51,6 +51,7 @@ class TurnSettings(BaseModel):
     silence_prompt_s: float = Field(12.0, gt=0)
     silence_skip_s: float = Field(30.0, gt=0)
     phone_hangup_after_s: float = Field(90.0, gt=0)
+    phone_consent_wait_s: float = Field(20.0, gt=0, le=120)  # for an answer to the recording notice
 
     def options(self) -> VoiceOptions:
         return VoiceOptions(
@@ -65,6 +66,7 @@ class TurnSettings(BaseModel):
             silence_prompt_s=self.silence_prompt_s,
             silence_skip_s=self.silence_skip_s,
             phone_hangup_after_s=self.phone_hangup_after_s,
+            consent_wait_s=self.phone_consent_wait_s,
         )
 
 

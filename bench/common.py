@@ -72,15 +72,47 @@ def trim(pcm: np.ndarray, level: int = 300) -> np.ndarray:
     return pcm[loud[0] : loud[-1] + 1] if len(loud) else pcm
 
 
+BENCH_ADMIN_EMAIL, BENCH_ADMIN_PASSWORD = "admin@bench.example", "bench-admin-password"
+KEY_ENV = "INTERVOX_BENCH_RECRUITER_KEY"  # inherited by the candidate processes the benches spawn
+
+
+def create_recruiter_key(base_url: str) -> str:
+    """Sign in as the bench server's admin and make an API key (it does not lapse in a long run)."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        login = http.post(
+            "/api/v1/auth/login", json={"email": BENCH_ADMIN_EMAIL, "password": BENCH_ADMIN_PASSWORD}
+        )
+        login.raise_for_status()
+        access = login.json()["access_token"]
+        created = http.post(
+            "/api/v1/api-keys",
+            json={"name": "bench", "role": "recruiter"},
+            headers={"Authorization": f"Bearer {access}"},
+        )
+        created.raise_for_status()
+        return str(created.json()["key"])
+
+
+def recruiter_key() -> str:
+    """The recruiter credential of the server `server_process` started (in this process or a parent)."""
+    key = os.environ.get(KEY_ENV)
+    if not key:
+        raise RuntimeError("no bench server: run inside `with server_process() as base_url:`")
+    return key
+
+
 @contextlib.contextmanager
 def server_process(**env: str) -> Iterator[str]:
-    """`intervox serve` in its own process (its own GIL), on a fresh database."""
+    """`intervox serve` in its own process (its own GIL), on a fresh database, with an
+    admin; a recruiter API key for it is in the environment (see `recruiter_key`)."""
     port = free_port()
     tmp = tempfile.mkdtemp(prefix="intervox-bench-")
     full_env = {
         **os.environ,
         "INTERVOX_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
         "INTERVOX_LOG_LEVEL": "warning",
+        "INTERVOX_ADMIN_EMAIL": BENCH_ADMIN_EMAIL,
+        "INTERVOX_ADMIN_PASSWORD": BENCH_ADMIN_PASSWORD,
         **env,
     }
     proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=full_env)
@@ -94,8 +126,10 @@ def server_process(**env: str) -> Iterator[str]:
             time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
+        os.environ[KEY_ENV] = create_recruiter_key(base)
         yield base
     finally:
+        os.environ.pop(KEY_ENV, None)
         proc.terminate()
         proc.wait(timeout=15)
 
@@ -110,10 +144,12 @@ class TurnResult:
 async def interview(
     base_url: str, minutes: int = 40, mode: str = "audio", video: MediaStreamTrack | None = None
 ) -> AsyncIterator[CandidatePeer]:
-    client = InterviewClient(base_url)
+    client = InterviewClient(base_url, recruiter_key())
     created = await client.create(
         role="Backend Engineer", level="middle", duration_minutes=minutes, mode=mode
     )
+    # what the room does before joining: the candidate agrees (to the camera analysis too)
+    await client.consent(created["id"], created["join_token"], camera_analysis=mode == "video")
     peer = CandidatePeer(video=video)
     await peer.connect(client.signal(created["id"], created["join_token"]))
     try:

@@ -15,7 +15,8 @@ import random
 
 import numpy as np
 
-from bench.common import ANSWERS, level_figures, make_clip, ramp, server_process
+from api.server import InterviewClient
+from bench.common import ANSWERS, level_figures, make_clip, ramp, recruiter_key, server_process
 from core.audio import SAMPLE_RATE, mulaw_decode, mulaw_encode, resample, to_float32
 from media.phone.caller import SimulatedCaller
 
@@ -44,17 +45,15 @@ def call(args: tuple[str, int, int]) -> list[float]:
 
 
 async def _call(base_url: str, turns: int, seed: int) -> list[float]:
-    import httpx
-
     rng = random.Random(seed)
     await asyncio.sleep(rng.uniform(0, 3))
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        created = (
-            await http.post(
-                "/api/v1/interviews",
-                json={"role": "Backend Engineer", "mode": "phone", "duration_minutes": 60},
-            )
-        ).json()
+    client = InterviewClient(base_url, recruiter_key())
+    try:
+        created = await client.create(role="Backend Engineer", mode="phone", duration_minutes=60)
+        # agreed beforehand through the API: the call starts with the interview, not the notice
+        await client.consent(created["id"], created["join_token"])
+    finally:
+        await client.aclose()
     caller = SimulatedCaller()
     await caller.dial(
         base_url.replace("http://", "ws://") + f"/api/v1/phone/{created['id']}/stream", created["join_token"]

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.events import Event, event, format_seconds, utc_now
@@ -44,7 +45,18 @@ class InterviewRecord:
         self._writes: asyncio.Queue[Event] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._spoke_before_start = False  # a phone caller's consent exchange comes first
         self._sync_clock()
+
+    def restart_clock(self) -> None:
+        """Count from now (a call's first words), until the interview has a start of its own."""
+        if self.interview.started_at is None:
+            self._t0_mono = time.monotonic()
+
+    def start_time(self) -> datetime:
+        """When the interview starts: now, or when its first words were said (consent first)."""
+        already = max(0.0, self.elapsed()) if self._spoke_before_start else 0.0
+        return utc_now() - timedelta(seconds=already)
 
     # -- time -------------------------------------------------------------
     def _sync_clock(self) -> None:
@@ -154,6 +166,8 @@ class InterviewRecord:
             interrupted=interrupted,
         )
         await asyncio.to_thread(self.repo.add_segment, row)
+        if self.interview.started_at is None:
+            self._spoke_before_start = True
         if speaker == "candidate" and question_id and kind == "answer":
             self._answers.setdefault(question_id, []).append(text)
         self._recent.append((speaker, text))

@@ -121,7 +121,7 @@ class InterviewSession(InterviewRecord):
             await self.update(
                 status="in_progress",
                 phase="questions",
-                started_at=utc_now(),
+                started_at=self.start_time(),
                 attention_disclosed_at=utc_now() if video else None,
             )
             self._sync_clock()

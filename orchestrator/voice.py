@@ -97,7 +97,7 @@ class VoiceAgent:
             )
         self._watcher: asyncio.Task[None] | None = None
         self._opening: asyncio.Task[None] | None = None
-        self._consent: asyncio.Future[bool] | None = None  # a phone caller's pending answer
+        self._consent: asyncio.Queue[bool | None] | None = None  # a phone caller's answers, while asked
         transport.output.on_first_frame = self._on_first_frame
         transport.on_client_message = self._on_client_message
 
@@ -130,6 +130,8 @@ class VoiceAgent:
     async def _open(self) -> None:
         """Ask a phone caller for consent when none is recorded, then start (or resume)."""
         needs_consent = self.transport.kind == "phone" and self.session.interview.consented_at is None
+        if needs_consent:
+            self.session.restart_clock()  # the call's transcript counts from its first words
         if needs_consent and not await self._ask_consent():
             self._speak(Reply("closing", None, text=consent.DECLINED, hangs_up=True))
             return
@@ -146,28 +148,34 @@ class VoiceAgent:
             self._watcher = self._spawn(self.attention.run())
 
     async def _ask_consent(self) -> bool:
-        """The notice, then keypad 1 or a spoken yes (stored), a no, or silence (twice)."""
-        self._consent = asyncio.get_running_loop().create_future()
-        for notice in (consent.NOTICE, consent.AGAIN):
-            self._speak(Reply("prompt", None, text=notice))
-            with contextlib.suppress(TimeoutError):
-                agreed = await asyncio.wait_for(asyncio.shield(self._consent), self.options.consent_wait_s)
-                if agreed:
+        """The notice, then keypad 1 or a spoken yes (stored), a no, or three prompts without a
+        clear answer. Each wait starts when the prompt has been played."""
+        self._consent = asyncio.Queue()
+        try:
+            for notice in (consent.NOTICE, consent.AGAIN, consent.AGAIN):
+                self._speak(Reply("prompt", None, text=notice))
+                if self._speak_task is not None:
+                    await asyncio.wait([self._speak_task])  # played, or cut short by the caller
+                try:
+                    verdict = await asyncio.wait_for(self._consent.get(), self.options.consent_wait_s)
+                except TimeoutError:
+                    continue
+                if verdict is None:  # unclear: the next prompt asks again
+                    continue
+                if verdict:
                     await self.session.update(consent=dict(consent.PHONE_CONSENT), consented_at=utc_now())
-                return agreed
-        return False
+                return verdict
+            return False
+        finally:
+            self._consent = None
 
     def _decide_consent(self, verdict: bool | None) -> None:
-        if self._consent is None or self._consent.done():
-            return
-        if verdict is None:
-            self._speak(Reply("prompt", None, text=consent.AGAIN))
-        else:
-            self._consent.set_result(verdict)
+        if self._consent is not None:
+            self._consent.put_nowait(verdict)
 
     @property
     def _awaiting_consent(self) -> bool:
-        return self._consent is not None and not self._consent.done()
+        return self._consent is not None
 
     async def _stop(self) -> None:
         recording = self._interrupt()

@@ -10,6 +10,7 @@ from playwright.async_api import async_playwright
 
 from tests.conftest import speech
 from tests.e2e.browser import camera_y4m, chromium_path, launch_args, microphone_wav
+from tests.e2e.conftest import report_of, state_of, transcript_of
 from tests.helpers import wer
 from vision import samples as frames
 
@@ -31,6 +32,12 @@ async def heard_energy(page) -> float:
     }""")
 
 
+async def assert_no_token_in_address_bar(page) -> None:
+    """The room takes the join token out of the address bar (history, screenshots, shared screens)."""
+    href = await page.evaluate("location.href")
+    assert "token=" not in href, href
+
+
 async def test_video_interview_in_the_browser(server, client, tmp_path):
     interview = await client.create(
         role="Backend Engineer", duration_minutes=8, mode="video", candidate_name="Ada"
@@ -46,6 +53,7 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         page = await browser.new_page()
         await page.goto(f"{server.base_url}/interview/{iid}?token={token}&processing=off")
         await page.get_by_text("With the camera on").wait_for()
+        await assert_no_token_in_address_bar(page)
         await page.get_by_label("I understand what is recorded").check()
         await page.get_by_role("button", name="Check my microphone and camera").click()
         await page.locator("#preview").wait_for(state="visible")
@@ -56,7 +64,7 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
             .filter(has_text="tell me a little about yourself")
             .wait_for(timeout=20_000)
         )
-        current = (await client.get(f"/api/v1/interviews/{iid}", token)).json()
+        current = await state_of(client, iid)
         assert current["status"] == "in_progress" and current["consent"]["camera_analysis"] is True
         assert current["current_question"]["text"] == await page.locator("#question").inner_text()
 
@@ -65,7 +73,7 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         await mine.first.wait_for(timeout=45_000)
         caption = await mine.first.locator(".text").inner_text()
         assert wer(ANSWER, caption) < 0.35, caption
-        segments = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+        segments = await transcript_of(client, iid)
         answers = [s["text"] for s in segments if s["speaker"] == "candidate"]
         assert answers and wer(ANSWER, answers[0]) < 0.35
         assert await heard_energy(page) > 0  # the browser heard the interviewer
@@ -76,10 +84,10 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         await page.get_by_role("button", name="End interview").click()
         await page.get_by_role("button", name="Press again to end the interview").click()
         await page.get_by_text("Thank you!").wait_for(timeout=15_000)
-        report = (await client.get(f"/api/v1/interviews/{iid}/report", token)).json()
+        report = await report_of(client, iid)
         assert report["status"] == "completed" and report["questions"][0]["answer"]
         assert report["attention"]["video_seconds"] > 5 and report["attention"]["present_share"] > 0.8
-        assert (await client.get(f"/api/v1/interviews/{iid}", token)).json()["status"] == "completed"
+        assert (await state_of(client, iid))["status"] == "completed"
         await browser.close()
 
 
@@ -93,6 +101,8 @@ async def test_audio_only_reconnect_and_reload(server, client, tmp_path):
         )
         page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone's width
         await page.goto(f"{server.base_url}/interview/{iid}?token={token}")
+        await page.get_by_label("I understand what is recorded").wait_for()
+        await assert_no_token_in_address_bar(page)
         assert not await page.locator('input[value="video"]').is_visible()  # audio-only interview
         await page.get_by_label("I understand what is recorded").check()
         await page.get_by_role("button", name="Check my microphone").click()
@@ -117,8 +127,10 @@ async def test_audio_only_reconnect_and_reload(server, client, tmp_path):
         await page.reload()
         await page.locator("#room").wait_for(state="visible", timeout=20_000)
         await page.locator("#question-label").filter(has_text="Question 1 of").wait_for(timeout=20_000)
-        state = (await client.get(f"/api/v1/interviews/{iid}", token)).json()
+        await assert_no_token_in_address_bar(page)  # rejoined with the token kept for the tab
+        state = await state_of(client, iid)
         assert state["status"] == "in_progress" and state["current_question"]["id"] == "q1"
+        assert state["consent"]["recording"] is True and state["consent"]["camera_analysis"] is False
         await browser.close()
 
 
@@ -139,14 +151,22 @@ async def test_denied_permission_invalid_and_finished_links(server, client):
         assert "allow" in (await error.inner_text()).lower()
         assert await page.get_by_role("button", name="Join the interview").is_disabled()
 
-        await page.goto(f"{server.base_url}/interview/{iid}?token=wrong")
-        await page.locator("#invalid").wait_for(state="visible")
-        assert "not valid" in await page.locator("#invalid-reason").inner_text()
-        await page.goto(f"{server.base_url}/interview/not-an-interview?token=x")
-        assert "does not exist" in await page.locator("#invalid-reason").inner_text()
+        # bad links get a plain page from the server itself
+        response = await page.goto(f"{server.base_url}/interview/{iid}?token=wrong")
+        assert response is not None and response.status == 404
+        await page.get_by_text("This link does not open an interview").wait_for()
+        response = await page.goto(f"{server.base_url}/interview/not-an-interview?token=x")
+        assert response is not None and response.status == 404
+        await page.get_by_text("This link does not open an interview").wait_for()
+        # without a token (none in the link, none kept by this tab) the room says so
+        fresh = await context.new_page()
+        await fresh.goto(f"{server.base_url}/interview/{iid}")
+        await fresh.locator("#invalid").wait_for(state="visible")
+        assert "no access token" in await fresh.locator("#invalid-reason").inner_text()
 
-        await client.post(f"/api/v1/interviews/{iid}/messages", token, {"text": "hi"})
-        await client.post(f"/api/v1/interviews/{iid}/end", token)
-        await page.goto(f"{server.base_url}/interview/{iid}?token={token}")
-        await page.get_by_text("Thank you!").wait_for()
+        cancelled = await client.post(f"/api/v1/interviews/{iid}/cancel", client.recruiter)
+        assert cancelled.status_code == 200
+        response = await page.goto(f"{server.base_url}/interview/{iid}?token={token}")
+        assert response is not None and response.status == 410
+        await page.get_by_text("This interview has ended").wait_for()
         await browser.close()

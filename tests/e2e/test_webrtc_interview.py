@@ -8,7 +8,16 @@ import pytest
 from core.audio import SAMPLE_RATE, to_float32
 from stt.whisper import WhisperEngine
 from tests.conftest import speech
-from tests.e2e.conftest import join, wait_listening
+from tests.e2e.conftest import (
+    EventSocket,
+    assert_candidate_safe,
+    join,
+    report_of,
+    state_of,
+    transcript_of,
+    wait_listening,
+    ws_url,
+)
 from tests.helpers import normalise, wer
 
 pytestmark = pytest.mark.slow
@@ -27,6 +36,9 @@ async def test_spoken_interview_end_to_end(server, client):
         role="Backend Engineer", level="middle", duration_minutes=8, candidate_name="Alex"
     )
     iid, token = interview["id"], interview["join_token"]
+    # the candidate's own WebSocket (join token) and a recruiter watching live (access token)
+    candidate_ws = await EventSocket(ws_url(server.base_url, iid, token)).open()
+    recruiter_ws = await EventSocket(ws_url(server.base_url, iid, client.recruiter)).open()
     peer = await join(client, interview)
     said, cursor = [], 0
     first_question_window = None
@@ -35,15 +47,28 @@ async def test_spoken_interview_end_to_end(server, client):
         cursor = await wait_listening(peer, cursor)
         if first_question_window is None:
             first_question_window = (peer.heard[0].ts if peer.heard else 0, peer.heard[-1].ts)
+            await typed_answers_are_refused(peer, candidate_ws, recruiter_ws, client, iid, cursor)
         if any(e["type"] == "phase_update" and e["data"]["phase"] == "wrap_up" for e in peer.events):
             break
         assert asyncio.get_running_loop().time() - start < 60
         await peer.say(speech(answer, lead_s=0.4))
         said.append(answer)
-    await peer.wait_event("interview_ended", timeout=60)
+    ended = await peer.wait_event("interview_ended", timeout=60)
+    watched = await recruiter_ws.wait_for("interview_ended", timeout=10)
+    await asyncio.sleep(0.5)  # the server closes both sockets after interview_ended
+    await candidate_ws.close()
+    await recruiter_ws.close()
+
+    # the candidate's channels carried only candidate-safe events; the recruiter saw everything
+    assert_candidate_safe(peer.events, "data channel")
+    assert_candidate_safe(candidate_ws.events, "candidate WebSocket")
+    assert candidate_ws.events[-1]["type"] == "interview_ended"
+    assert "recommendation" not in ended["data"] and "overall_score" not in ended["data"]
+    assert any(e["type"] == "score_update" for e in recruiter_ws.events)
+    assert watched["data"]["recommendation"] and watched["data"]["overall_score"] > 0
 
     # what the candidate said is in the stored transcript, word for word (almost)
-    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    transcript = await transcript_of(client, iid)
     heard_by_server = " ".join(s["text"] for s in transcript if s["speaker"] == "candidate")
     assert wer(" ".join(said), heard_by_server) < 0.2, heard_by_server
     candidate_segments = [s for s in transcript if s["speaker"] == "candidate"]
@@ -70,16 +95,32 @@ async def test_spoken_interview_end_to_end(server, client):
     assert first_final > 0 and not captions[first_final - 1]["data"]["final"]  # live caption came first
 
     # the report exists and scores every planned question
-    report = (await client.get(f"/api/v1/interviews/{iid}/report", token)).json()
+    report = await report_of(client, iid)
     assert report["status"] == "completed" and len(report["questions"]) == 2
+    assert report["recommendation"] == watched["data"]["recommendation"]
     assert report["questions"][0]["score"] > 0 and 0 < report["overall_score"] <= 100
     assert report["communication"]["words_per_minute"] > 60
     await peer.close()
 
 
+async def typed_answers_are_refused(peer, candidate_ws, recruiter_ws, client, iid, cursor) -> None:
+    """A spoken interview takes no typed answers: an error, nothing stored, nothing scored."""
+    peer.send("answer", text="I typed this answer instead.")
+    refused = await peer.wait_event("error", after=cursor, timeout=10)
+    assert refused["data"]["code"] == "MODE_MISMATCH"
+    await candidate_ws.send({"type": "answer", "data": {"text": "And I typed this one."}})
+    assert (await candidate_ws.wait_for("error", timeout=10))["data"]["code"] == "MODE_MISMATCH"
+    await asyncio.sleep(0.5)
+    segments = await transcript_of(client, iid)
+    assert [s["speaker"] for s in segments] == ["interviewer"]
+    assert not any(e["type"] in ("score_update", "thinking") for e in recruiter_ws.events)
+    state = await state_of(client, iid)
+    assert state["current_question"]["id"] == "q1"
+
+
 async def test_barge_in_stops_the_interviewer_and_keeps_only_what_was_played(server, client):
     interview = await client.create(role="Backend Engineer", duration_minutes=8, candidate_name="Alex")
-    iid, token = interview["id"], interview["join_token"]
+    iid = interview["id"]
     peer = await join(client, interview)
     await peer.wait_event("speaking", state="started", timeout=30)
     await asyncio.sleep(2.0)  # the opening lasts ~10 s; talk over it
@@ -96,7 +137,7 @@ async def test_barge_in_stops_the_interviewer_and_keeps_only_what_was_played(ser
         f for f in peer.heard if f.ts > talk_start + 1.0 and f.ts < talk_start + 2.5 and f.dbfs > -50
     ]
     assert len(loud_after) <= 5, "the interviewer kept talking over the candidate"
-    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    transcript = await transcript_of(client, iid)
     opening = transcript[0]
     assert opening["speaker"] == "interviewer" and opening["interrupted"] is True
     full = server.runtime.interviewer.opening("Alex", "Backend Engineer", 8, "")
@@ -107,7 +148,7 @@ async def test_barge_in_stops_the_interviewer_and_keeps_only_what_was_played(ser
 
 async def test_reconnect_resumes_the_same_interview(server, client):
     interview = await client.create(role="Backend Engineer", duration_minutes=12)
-    iid, token = interview["id"], interview["join_token"]
+    iid = interview["id"]
     peer = await join(client, interview)
     await wait_listening(peer)
     await peer.say(speech(ANSWERS[0], lead_s=0.3))
@@ -115,14 +156,14 @@ async def test_reconnect_resumes_the_same_interview(server, client):
     question = await peer.wait_event("question", id="q2", timeout=30)
     await peer.close()  # the candidate's network drops
     await asyncio.sleep(1.0)
-    state = (await client.get(f"/api/v1/interviews/{iid}", token)).json()
+    state = await state_of(client, iid)
     assert state["status"] == "in_progress" and state["current_question"]["id"] == "q2"
 
-    again = await join(client, interview)
+    again = await join(client, interview)  # consenting again is harmless
     resumed = await again.wait_event("question", timeout=30)
     assert resumed["data"]["id"] == "q2" and resumed["data"]["text"] == question["data"]["text"]
     await wait_listening(again)
-    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    transcript = await transcript_of(client, iid)
     answers = [s for s in transcript if s["speaker"] == "candidate"]
     assert len(answers) == 1 and wer(ANSWERS[0], answers[0]["text"]) < 0.25  # nothing lost
     assert transcript[-1]["text"].startswith("Welcome back")
@@ -131,13 +172,13 @@ async def test_reconnect_resumes_the_same_interview(server, client):
 
 async def test_noise_is_not_an_answer_and_the_interview_goes_on(server, client):
     interview = await client.create(role="Backend Engineer", duration_minutes=8)
-    iid, token = interview["id"], interview["join_token"]
+    iid = interview["id"]
     peer = await join(client, interview)
     cursor = await wait_listening(peer)
     noise = (np.random.default_rng(7).standard_normal(SAMPLE_RATE * 3) * 3000).astype(np.int16)
     await peer.say(noise)
     await asyncio.sleep(2.0)
-    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    transcript = await transcript_of(client, iid)
     assert [s["speaker"] for s in transcript] == ["interviewer"]
     await peer.say(speech(ANSWERS[0], lead_s=0.3))
     reply = await peer.wait_event("transcript", speaker="candidate", final=True, timeout=30, after=cursor)
@@ -150,7 +191,7 @@ async def test_candidate_who_goes_on_after_a_pause_keeps_one_answer(server, clie
     """The interviewer takes the turn after a finished-sounding sentence; the candidate
     goes on. The reply stops and both parts stay one answer to the same question."""
     interview = await client.create(role="Backend Engineer", duration_minutes=12)
-    iid, token = interview["id"], interview["join_token"]
+    iid = interview["id"]
     peer = await join(client, interview)
     cursor = await wait_listening(peer)
     first, second = "I have worked with Python for four years.", "And before that I wrote Java for two years."
@@ -163,7 +204,7 @@ async def test_candidate_who_goes_on_after_a_pause_keeps_one_answer(server, clie
     reopened = await peer.wait_event("question", after=cursor, timeout=20, reopened=True)
     assert reopened["data"]["id"] == "q1"
     await peer.wait_event("speaking", state="started", after=peer.events.index(reopened), timeout=30)
-    transcript = (await client.get(f"/api/v1/interviews/{iid}/transcript", token)).json()["segments"]
+    transcript = await transcript_of(client, iid)
     answers = [s for s in transcript if s["speaker"] == "candidate"]
     assert [a["question_id"] for a in answers] == ["q1", "q1"]
     assert wer(first + " " + second, " ".join(a["text"] for a in answers)) < 0.35  # short clips, Opus
