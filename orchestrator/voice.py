@@ -254,8 +254,8 @@ class VoiceAgent:
 
     async def _play(self, playback: Playback) -> None:
         async for sentence in self.tts.stream(playback.reply.text):
-            self.transport.output.enqueue(sentence.pcm, playback.id)
-            playback.add(sentence.text, len(sentence.pcm))
+            queued = self.transport.output.enqueue(sentence.pcm, playback.id, sentence.sample_rate)
+            playback.add(sentence.text, queued)
         await self.transport.output.drained()
         if self._playback is playback:
             self._playback = None
@@ -315,7 +315,7 @@ class VoiceAgent:
                 "interviewer",
                 text,
                 start,
-                start + played / 16000,
+                start + self.transport.output.played_seconds(playback.id),
                 playback.reply.question_id,
                 kind=playback.reply.kind,
                 interrupted=interrupted,

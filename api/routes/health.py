@@ -18,7 +18,8 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
     components = {
         "db": "ok" if await asyncio.to_thread(runtime.repo.ping) else "error",
         "stt": "ok" if runtime.stt is not None else "loading",
-        "tts": "ok" if runtime.tts.last_synthesis_ms > 0 else "loading",
+        # "degraded": Piper could not speak, espeak-ng is standing in
+        "tts": runtime.tts.status,
         "vision": runtime.vision_status,
         "interviewer": runtime.interviewer.name,
     }
