@@ -23,21 +23,21 @@ _ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
 WORD_ACRONYMS = {
     "REST": "rest", "JSON": "jason", "CRUD": "crud", "SaaS": "sass", "PaaS": "pass",
     "GUI": "gooey", "YAML": "yammel", "NASA": "nasa", "LINQ": "link", "OAuth": "oh auth",
-    "GraphQL": "graph Q L", "PostgreSQL": "postgres Q L", "MySQL": "my S Q L", "NoSQL": "no S Q L",
-    "iOS": "I O S", "macOS": "mac O S", "WebRTC": "web R T C", "JavaScript": "JavaScript",
+    "GraphQL": "graph Q-L", "PostgreSQL": "postgres Q-L", "MySQL": "my S-Q-L", "NoSQL": "no S-Q-L",
+    "iOS": "I-O-S", "macOS": "mac O-S", "WebRTC": "web R-T-C", "JavaScript": "JavaScript",
     "TypeScript": "TypeScript", "GitHub": "GitHub", "DevOps": "dev ops", "ASCII": "askey",
     "SCSI": "scuzzy", "WYSIWYG": "wizzywig", "CAPTCHA": "captcha", "LAN": "lan", "WAN": "wan",
     "RAM": "ram", "ROM": "rom", "SIM": "sim", "PIN": "pin", "CORS": "cors", "SOAP": "soap",
     "AJAX": "ajax", "OWASP": "oh wasp", "SOLID": "solid", "DRY": "dry", "KISS": "kiss",
-    "YAGNI": "yagnee", "gRPC": "G R P C", "npm": "N P M", "kubectl": "cube control",
-    "NaN": "not a number", "README": "read me", "FAQ": "F A Q",
+    "YAGNI": "yagnee", "gRPC": "G-R-P-C", "npm": "N-P-M", "kubectl": "cube control",
+    "NaN": "not a number", "README": "read me", "FAQ": "F-A-Q",
     "I": "I", "A": "A",
 }  # fmt: skip
 # Whole tokens with symbols in them; longest first so "C++" wins over "C".
 SYMBOL_TERMS = {
-    "C++": "C plus plus", "C#": "C sharp", "F#": "F sharp", ".NET": "dot net", "Node.js": "node J S",
-    "Vue.js": "view J S", "Next.js": "next J S", "ASP.NET": "A S P dot net", "A/B": "A B",
-    "CI/CD": "C I C D", "TCP/IP": "T C P I P", "I/O": "I O", "24/7": "twenty four seven",
+    "C++": "C plus plus", "C#": "C sharp", "F#": "F sharp", ".NET": "dot net", "Node.js": "node J-S",
+    "Vue.js": "view J-S", "Next.js": "next J-S", "ASP.NET": "A-S-P dot net", "A/B": "A-B",
+    "CI/CD": "C-I-C-D", "TCP/IP": "T-C-P-I-P", "I/O": "I-O", "24/7": "twenty four seven",
     "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
     "&&": "and", "||": "or", "==": "equals", "!=": "not equal to", "<=": "at most",
     ">=": "at least", "->": "to", "=>": "to",
@@ -152,8 +152,9 @@ def _spell(match: re.Match[str]) -> str:
     stem = token[:-1] if plural else token
     if stem in WORD_ACRONYMS:
         return WORD_ACRONYMS[stem] + ("s" if plural else "")
-    letters = " ".join(number_words(c) if c.isdigit() else c for c in stem)
-    return letters + ("'s" if plural else "")
+    # hyphens make Piper say letters ("A-P-I"); with spaces it ran them into words ("of PI")
+    letters = "-".join(number_words(c) if c.isdigit() else c for c in stem)
+    return letters + ("s" if plural else "")
 
 
 def _terms(text: str) -> str:

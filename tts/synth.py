@@ -88,18 +88,30 @@ class SpeechSynthesizer(ABC):
         return await loop.run_in_executor(self._executor, self.synthesize, text)
 
     async def stream(self, text: str | AsyncIterable[str]) -> AsyncIterator[SpokenSentence]:
-        """Yield the reply sentence by sentence; the next one is made while the caller
-        queues the previous one. `text` may arrive in pieces (an LLM's stream): the
-        first sentence is made as soon as it is complete."""
-        sentences = _sentences(text)
-        pending: asyncio.Future[tuple[str, Speech]] | None = None
-        async for sentence in sentences:
-            ready = pending
-            pending = asyncio.ensure_future(self._made(sentence))
-            if ready is not None:
-                yield self._spoken(*await ready)
-        if pending is not None:
-            yield self._spoken(*await pending)
+        """Yield the reply sentence by sentence, each as soon as it is made; the next
+        one is made while the caller plays the previous one. `text` may arrive in
+        pieces (an LLM's stream): the first sentence is made once it is complete."""
+        # at most one sentence waits made-but-unplayed, so a barge-in wastes little
+        made: asyncio.Queue[asyncio.Future[tuple[str, Speech]] | None] = asyncio.Queue(maxsize=1)
+
+        async def produce() -> None:
+            try:
+                async for sentence in _sentences(text):
+                    await made.put(asyncio.ensure_future(self._made(sentence)))
+            finally:
+                await made.put(None)
+
+        producer = asyncio.ensure_future(produce())
+        try:
+            while (future := await made.get()) is not None:
+                yield self._spoken(*await future)
+            await producer  # a failing text source fails the stream
+        finally:
+            producer.cancel()
+            while not made.empty():
+                left = made.get_nowait()
+                if left is not None:
+                    left.cancel()
 
     async def _made(self, sentence: str) -> tuple[str, Speech]:
         return sentence, await self.synthesize_async(sentence)

@@ -22,12 +22,12 @@ class SentenceBuffer:
     def push(self, piece: str) -> list[str]:
         """Add a piece; returns the sentences it completed."""
         self._text += piece
-        sentences = split_sentences(self._text)
-        if len(sentences) < 2:
+        parts = _SENTENCE_END.split(self._text.lstrip())
+        if len(parts) < 2:
             return []
-        # the last one may still be growing: keep it until a later end shows it is done
-        self._text = sentences[-1]
-        return sentences[:-1]
+        # the last one may still be growing: keep it (spaces too) until a later end shows it is done
+        self._text = parts[-1]
+        return [p.strip() for p in parts[:-1] if p.strip()]
 
     def flush(self) -> list[str]:
         """The end of the stream: whatever is left is a sentence."""
