@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import tempfile
+import functools
 
 import numpy as np
 
 from api.server import InterviewClient, running_server
 from api.settings import Settings
-from core.audio import SAMPLE_RATE, read_wav
+from core.audio import SAMPLE_RATE
+from media.resample import resample_speech
 from media.webrtc.candidate import CandidatePeer
+from tts.piper import PiperSynthesizer
+from tts.synth import Pyttsx3Synthesizer, SpeechSynthesizer, TtsOptions
+from tts.voices import PRESETS
 
 OPENING_ANSWER = (
     "I have been a backend developer for four years. I built payment services in Python and "
@@ -23,12 +26,22 @@ GENERIC_ANSWER = (
 )
 
 
-def speak(text: str, voice: str = "en-us") -> np.ndarray:
-    """The simulated candidate's voice: espeak-ng to a WAV, with a short lead-in of silence."""
-    with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
-        subprocess.run(["espeak-ng", "-v", voice, "-w", wav.name, text], check=True)
-        pcm = read_wav(wav.name)
+def speak(text: str, voice: str = "candidate") -> np.ndarray:
+    """The simulated candidate's voice as 16 kHz int16, with a short lead-in of silence.
+
+    A Piper voice unlike the interviewer's (espeak-ng if Piper cannot speak), so our
+    own figures come from speech closer to a person's."""
+    speech = _candidate_synthesizer(voice).synthesize(text)
+    pcm = resample_speech(speech.pcm, speech.sample_rate, SAMPLE_RATE)
     return np.concatenate([np.zeros(SAMPLE_RATE // 2, dtype=np.int16), pcm])
+
+
+@functools.cache
+def _candidate_synthesizer(voice: str) -> SpeechSynthesizer:
+    preset = PRESETS[voice]
+    if preset.engine == "piper":
+        return PiperSynthesizer(TtsOptions(voice=voice), preset)
+    return Pyttsx3Synthesizer(TtsOptions(engine="pyttsx3", voice=voice), preset)
 
 
 async def run_demo(settings: Settings, minutes: int) -> None:

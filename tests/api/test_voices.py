@@ -1,0 +1,40 @@
+"""GET /api/v1/voices, and /health when Piper cannot speak (real espeak-ng stands in)."""
+
+import logging
+
+from fastapi.testclient import TestClient
+
+import tts.voices
+from api.app import create_app
+from api.routes import voices
+from api.settings import Settings
+from tts.voices import PiperModel
+
+
+def app_with_voices(settings: Settings):
+    app = create_app(settings)
+    app.include_router(voices.router)  # wired into api/app.py with the recruiter auth at merge
+    return app
+
+
+def test_voices_lists_installed_presets_with_licences(settings):
+    with TestClient(app_with_voices(settings)) as client:
+        body = client.get("/api/v1/voices").json()
+        assert client.get("/health").json()["components"]["tts"] == "ok"
+    assert body["engine"] == "piper" and body["voice"] == "joe" and body["status"] == "ok"
+    by_id = {v["id"]: v for v in body["items"]}
+    assert by_id["joe"]["installed"] and "CC0" in by_id["joe"]["licence"]
+    assert by_id["espeak-en-us"]["installed"] and by_id["espeak-en-us"]["engine"] == "pyttsx3"
+    assert len({(v["model"], v["pitch"], v["length_scale"]) for v in body["items"]}) == len(body["items"])
+
+
+def test_without_piper_the_server_speaks_with_espeak_and_health_says_degraded(settings, monkeypatch, caplog):
+    monkeypatch.setitem(tts.voices.MODELS, "joe", PiperModel("joe", "missing_voice_pkg", "en-US", 235, "-"))
+    with caplog.at_level(logging.WARNING), TestClient(app_with_voices(settings)) as client:
+        health = client.get("/health").json()
+        listed = client.get("/api/v1/voices").json()
+    assert health["components"]["tts"] == "degraded"
+    assert health["status"] == "ok"  # the interview goes on, in the fallback voice
+    assert listed["status"] == "degraded"
+    assert not {v["id"]: v for v in listed["items"]}["joe"]["installed"]
+    assert "Piper unavailable" in caplog.text and "espeak-ng" in caplog.text
