@@ -19,7 +19,7 @@ def speech(text: str, voice: str = "candidate", lead_s: float = 0.0, tail_s: flo
     """Real speech as 16 kHz int16, cached by voice and text: the simulated candidate's
     Piper voice (a preset from tts.voices, not the interviewer's), or `espeak-en-us`."""
     SPEECH_CACHE.mkdir(parents=True, exist_ok=True)
-    path = SPEECH_CACHE / (hashlib.sha1(f"v2:{voice}:{text}".encode()).hexdigest()[:16] + ".wav")
+    path = SPEECH_CACHE / (hashlib.sha1(f"v3:{voice}:{text}".encode()).hexdigest()[:16] + ".wav")
     if not path.exists():
         write_wav(str(path), speak(text, voice)[SAMPLE_RATE // 2 :])  # the cache keeps no lead-in
     pcm = read_wav(str(path))
