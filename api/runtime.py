@@ -44,7 +44,7 @@ class Runtime:
         """Load the models before the first candidate arrives."""
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
-        await self.tts.synthesize_async("Ready.")  # loads the voice; a failure shows in /health
+        await self.tts.synthesize_async("Ready.")
         if self.settings.vision.enabled:
             await asyncio.to_thread(self._start_vision)
 
