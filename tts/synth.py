@@ -11,6 +11,7 @@ import threading
 import time
 import wave
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from tts.voices import VoicePreset, espeak_equivalent, resolve
 
 log = logging.getLogger(__name__)
 SILENCE_LEVEL = 300  # int16 amplitude below which leading audio counts as silence
+CACHED_SENTENCE_WORDS = 6
+CACHED_SENTENCES = 256
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class SpeechSynthesizer(ABC):
         # Engines such as pyttsx3 are not thread-safe: one dedicated thread each.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
         self.last_synthesis_ms = 0.0
+        # "Thank you.", "Next question.": short sentences recur in every interview; keeping
+        # them makes the first sentence of most replies (the one a turn waits for) instant
+        self._cache: OrderedDict[str, Speech] = OrderedDict()
 
     @property
     def status(self) -> str:
@@ -76,12 +82,23 @@ class SpeechSynthesizer(ABC):
     def synthesize(self, text: str) -> Speech:
         """Blocking: speech for `text` (made speakable first), leading silence trimmed."""
         started = time.perf_counter()
-        speech = self._synthesize(speakable(text))
+        said = speakable(text)
+        cacheable = len(said.split()) <= CACHED_SENTENCE_WORDS
+        if cacheable and (cached := self._cache.get(said)) is not None:
+            self._cache.move_to_end(said)
+            self.last_synthesis_ms = max(self.last_synthesis_ms, 0.001)
+            return cached
+        speech = self._synthesize(said)
         pcm = trim_leading_silence(speech.pcm, speech.sample_rate)
         if self.options.volume != 1.0:
             pcm = np.clip(pcm.astype(np.float32) * self.options.volume, -32768, 32767).astype(np.int16)
         self.last_synthesis_ms = (time.perf_counter() - started) * 1000
-        return Speech(pcm, speech.sample_rate, speech.engine or self.name)
+        made = Speech(pcm, speech.sample_rate, speech.engine or self.name)
+        if cacheable and made.engine == self.name:  # a fallback's sentence is not kept
+            self._cache[said] = made
+            if len(self._cache) > CACHED_SENTENCES:
+                self._cache.popitem(last=False)
+        return made
 
     async def synthesize_async(self, text: str) -> Speech:
         loop = asyncio.get_running_loop()

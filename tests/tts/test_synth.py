@@ -27,7 +27,7 @@ class EchoSynth(SpeechSynthesizer):
 
     def _synthesize(self, text: str) -> Speech:
         self.given.append(text)
-        return Speech(np.full(len(text) * 220, 1000, dtype=np.int16), 22050)
+        return Speech(np.full(len(text) * 220, 1000, dtype=np.int16), 22050, "echo")
 
 
 def test_split_sentences():
@@ -97,3 +97,22 @@ async def test_streams_intelligible_speech_sentence_by_sentence():
     pcm = [resample_speech(s.pcm, s.sample_rate, SAMPLE_RATE) for s in sentences]
     heard = WhisperEngine().transcribe(to_float32(np.concatenate([pad, *pcm, pad]))).text
     assert wer(TEXT, heard) <= 0.2, heard  # espeak-ng's formant voice: ~18 % on interview questions
+
+
+def test_short_recurring_sentences_are_made_once():
+    synth = EchoSynth()
+    first = synth.synthesize("Thanks, that's helpful.")
+    again = synth.synthesize("Thanks, that's helpful.")
+    assert again is first and synth.given == ["Thanks, that's helpful."]
+    long = "Tell me about a project you are proud of and why."
+    synth.synthesize(long)
+    synth.synthesize(long)
+    assert synth.given.count(long) == 2  # long sentences are not worth keeping
+
+
+def test_a_fallback_sentence_is_not_kept():
+    synth = EchoSynth()
+    synth.name = "piper"  # the echo stands in for a Piper that fell back: engine "echo" != "piper"
+    synth.synthesize("Next question.")
+    synth.synthesize("Next question.")
+    assert synth.given == ["Next question.", "Next question."]
