@@ -1,24 +1,30 @@
 """The interviewer's Piper voice as a candidate hears it: through a real aiortc peer
-(Opus, 48 kHz) and through a phone line (8 kHz mu-law), transcribed by real Whisper."""
+(Opus, 48 kHz) and through a phone line (8 kHz mu-law), transcribed by real Whisper;
+and without Piper, the interview in espeak-ng."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 
+import httpx
 import numpy as np
 import pytest
 
+import tts.voices
+from api.server import InterviewClient, running_server
 from core.audio import SAMPLE_RATE, mulaw_decode, resample, to_float32
 from media.phone.transport import PHONE_RATE, CallStart, PhoneTransport
 from media.transport import Transport
 from media.webrtc.candidate import CandidatePeer
 from media.webrtc.transport import WebRtcTransport
 from stt.whisper import SttOptions, WhisperEngine
+from tests.e2e.conftest import e2e_settings, join, wait_listening
 from tests.helpers import spoken_wer
 from tts.piper import PiperSynthesizer
 from tts.synth import TtsOptions
 from tts.text import split_sentences
+from tts.voices import PiperModel
 
 pytestmark = pytest.mark.slow
 
@@ -98,3 +104,29 @@ def _transcribe(whisper: WhisperEngine, pcm: np.ndarray) -> str:
 
 def test_the_sample_text_is_whole_sentences():
     assert all(s[-1] in ".?!" for s in split_sentences(SPOKEN))
+
+
+async def test_without_piper_the_interview_goes_on_in_espeak_and_says_so(tmp_path, monkeypatch, caplog):
+    monkeypatch.setitem(tts.voices.MODELS, "joe", PiperModel("joe", "not_installed_voice", "en-US", 235, "-"))
+    async with running_server(e2e_settings(tmp_path)) as server:
+        client = InterviewClient(server.base_url)
+        interview = await client.create(role="Backend Engineer", duration_minutes=8, candidate_name="Alex")
+        peer = await join(client, interview)
+        try:
+            await wait_listening(peer)
+            await asyncio.sleep(0.5)
+            greeting = next(
+                e["data"]["text"]
+                for e in peer.events
+                if e["type"] == "transcript" and e["data"]["speaker"] == "interviewer"
+            )
+            heard = _transcribe(WhisperEngine(), peer.heard_audio())
+            async with httpx.AsyncClient(base_url=server.base_url) as http:
+                health = (await http.get("/health")).json()
+        finally:
+            await peer.close()
+            await client.aclose()
+    assert health["components"]["tts"] == "degraded"
+    assert "Piper unavailable" in caplog.text
+    # espeak-ng's formant voice through Opus: understandable, not clean (~12-20 % here)
+    assert spoken_wer(greeting, heard) < 0.35, heard
