@@ -256,6 +256,8 @@ class VoiceAgent:
         async for sentence in self.tts.stream(playback.reply.text):
             queued = self.transport.output.enqueue(sentence.pcm, playback.id, sentence.sample_rate)
             playback.add(sentence.text, queued)
+        if (question := self.session.current) is not None and playback.reply.kind != "followup":
+            self.tts.prepare(question.followup)  # a likely next reply: ready before the answer ends
         await self.transport.output.drained()
         if self._playback is playback:
             self._playback = None

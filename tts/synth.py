@@ -79,12 +79,13 @@ class SpeechSynthesizer(ABC):
         """"ok", "loading" (nothing made yet) or "degraded" (speaking with the fallback)."""
         return "ok" if self.last_synthesis_ms > 0 else "loading"
 
-    def synthesize(self, text: str) -> Speech:
-        """Blocking: speech for `text` (made speakable first), leading silence trimmed."""
+    def synthesize(self, text: str, keep: bool = False) -> Speech:
+        """Blocking: speech for `text` (made speakable first), leading silence trimmed.
+        Short sentences, and any with `keep`, are kept for the next time they are said."""
         started = time.perf_counter()
         said = speakable(text)
-        cacheable = len(said.split()) <= CACHED_SENTENCE_WORDS
-        if cacheable and (cached := self._cache.get(said)) is not None:
+        cacheable = keep or len(said.split()) <= CACHED_SENTENCE_WORDS
+        if (cached := self._cache.get(said)) is not None:
             self._cache.move_to_end(said)
             self.last_synthesis_ms = max(self.last_synthesis_ms, 0.001)
             return cached
@@ -99,6 +100,19 @@ class SpeechSynthesizer(ABC):
             if len(self._cache) > CACHED_SENTENCES:
                 self._cache.popitem(last=False)
         return made
+
+    def prepare(self, text: str) -> None:
+        """Make the first sentence of a likely next reply now, in the synthesis thread, so
+        a turn that opens with it does not wait for it (a long question takes ~0.2 s)."""
+        sentences = split_sentences(text)
+        if sentences:
+            self._executor.submit(self._prepare, sentences[0])
+
+    def _prepare(self, sentence: str) -> None:
+        try:
+            self.synthesize(sentence, keep=True)
+        except Exception:  # a guess that failed costs nothing: the turn makes it again
+            log.debug("could not prepare %r", sentence[:40], exc_info=True)
 
     async def synthesize_async(self, text: str) -> Speech:
         loop = asyncio.get_running_loop()

@@ -116,3 +116,14 @@ def test_a_fallback_sentence_is_not_kept():
     synth.synthesize("Next question.")
     synth.synthesize("Next question.")
     assert synth.given == ["Next question.", "Next question."]
+
+
+async def test_a_prepared_reply_opens_without_waiting():
+    synth = EchoSynth()
+    followup = "What would you do differently if the same situation came up again? Take your time."
+    synth.prepare(followup)
+    await asyncio.get_running_loop().run_in_executor(synth._executor, lambda: None)  # prepared by now
+    assert synth.given == ["What would you do differently if the same situation came up again?"]
+    out = [s async for s in synth.stream(followup)]
+    assert [s.text for s in out] == split_sentences(followup)
+    assert synth.given.count(out[0].text) == 1  # the long first sentence was not made twice
