@@ -13,11 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
 from api.middleware import BodySizeLimit, ClientRateLimit, SecurityHeaders
-from api.routes import api_keys, auth, candidate, events, health, interviews, phone, rtc, users
+from api.routes import api_keys, auth, candidate, events, health, interviews, phone, rtc, users, voices
 from api.runtime import Runtime
 from api.settings import Settings
 
-ROUTERS = (health, auth, users, api_keys, interviews, candidate, rtc, events, phone)
+ROUTERS = (health, auth, users, api_keys, interviews, voices, candidate, rtc, events, phone)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -325,8 +325,10 @@ class VoiceAgent:
 
     async def _play(self, playback: Playback) -> None:
         async for sentence in self.tts.stream(playback.reply.text):
-            self.transport.output.enqueue(sentence.pcm, playback.id)
-            playback.add(sentence.text, len(sentence.pcm))
+            queued = self.transport.output.enqueue(sentence.pcm, playback.id, sentence.sample_rate)
+            playback.add(sentence.text, queued)
+        if (question := self.session.current) is not None and playback.reply.kind != "followup":
+            self.tts.prepare(question.followup)  # a likely next reply: ready before the answer ends
         await self.transport.output.drained()
         if self._playback is playback:
             self._playback = None
@@ -386,7 +388,7 @@ class VoiceAgent:
                 "interviewer",
                 text,
                 start,
-                start + played / 16000,
+                start + self.transport.output.played_seconds(playback.id),
                 playback.reply.question_id,
                 kind=playback.reply.kind,
                 interrupted=interrupted,

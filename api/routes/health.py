@@ -23,7 +23,8 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
     components = {
         "db": "ok" if runtime.db_ok else "error",  # checked every second in a thread of its own
         "stt": "ok" if runtime.stt is not None else "loading",
-        "tts": "ok" if runtime.tts.last_synthesis_ms > 0 else "loading",
+        # "degraded": Piper could not speak, espeak-ng is standing in
+        "tts": runtime.tts.status,
         "vision": runtime.vision_status,
         "interviewer": runtime.interviewer.name,
     }

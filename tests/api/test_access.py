@@ -197,6 +197,9 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w: (lambda iv: ("DELETE", f"/api/v1/interviews/{iv['id']}", None, iv))(_iv()(w)),
         WRITE | {"recruiter": 204, "admin": 204},
     ),
+    ("GET", "/api/v1/voices"): Row(
+        lambda w: ("GET", "/api/v1/voices", None, None), READ | {"other_admin": 200}
+    ),
     ("GET", "/api/v1/interviews/{interview_id}/transcript"): Row(
         lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/transcript", None, w.completed), READ
     ),
