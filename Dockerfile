@@ -1,4 +1,4 @@
-# Intervox server image: embedded defaults (SQLite in /data, tiny.en, espeak-ng).
+# Intervox server image: embedded defaults (SQLite in /data, tiny.en, Piper joe; espeak-ng as the fallback voice).
 FROM python:3.11-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng libespeak-ng1 \

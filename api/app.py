@@ -27,6 +27,7 @@ from api.routes import (
     resumes,
     rtc,
     users,
+    voices,
 )
 from api.runtime import Runtime
 from api.settings import Settings
@@ -39,6 +40,7 @@ ROUTERS = (
     api_keys,
     interviews,
     interviewers,
+    voices,
     resumes,
     evaluate,
     coaching,

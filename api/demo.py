@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
-import subprocess
-import tempfile
 
 import numpy as np
 
 from api.server import InterviewClient, running_server
 from api.settings import Settings
-from core.audio import SAMPLE_RATE, read_wav
+from core.audio import SAMPLE_RATE
+from media.resample import resample_speech
 from media.webrtc.candidate import CandidatePeer
+from tts.piper import PiperSynthesizer
+from tts.synth import Pyttsx3Synthesizer, SpeechSynthesizer, TtsOptions
+from tts.voices import PRESETS
 
 OPENING_ANSWER = (
     "I have been a backend developer for four years. I built payment services in Python and "
@@ -24,12 +27,42 @@ GENERIC_ANSWER = (
 )
 
 
-def speak(text: str, voice: str = "en-us") -> np.ndarray:
-    """The simulated candidate's voice: espeak-ng to a WAV, with a short lead-in of silence."""
-    with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
-        subprocess.run(["espeak-ng", "-v", voice, "-w", wav.name, text], check=True)
-        pcm = read_wav(wav.name)
+MAX_CANDIDATE_PAUSE_MS = 300
+
+
+def speak(text: str, voice: str = "candidate") -> np.ndarray:
+    """The simulated candidate's voice as 16 kHz int16, with a short lead-in of silence.
+
+    A Piper voice unlike the interviewer's (espeak-ng if Piper cannot speak), so our
+    own figures come from speech closer to a person's."""
+    speech = _candidate_synthesizer(voice).synthesize(text)
+    pcm = shorten_pauses(resample_speech(speech.pcm, speech.sample_rate, SAMPLE_RATE))
     return np.concatenate([np.zeros(SAMPLE_RATE // 2, dtype=np.int16), pcm])
+
+
+def shorten_pauses(pcm: np.ndarray, max_ms: int = MAX_CANDIDATE_PAUSE_MS, level: int = 300) -> np.ndarray:
+    """Cap the pauses inside a clip (20 ms frames under `level`) at `max_ms`.
+
+    Piper pauses 0.4-0.55 s at every comma, longer than a fluent speaker and as long
+    as the interviewer's end-of-turn wait; the simulated candidate is a fluent speaker
+    (its thinking pauses are inserted on purpose by the benchmarks and tests)."""
+    frame = SAMPLE_RATE // 50
+    frames = [pcm[i : i + frame] for i in range(0, len(pcm), frame)]
+    quiet = [int(np.abs(f.astype(np.int32)).max(initial=0)) < level for f in frames]
+    keep, run = [], 0
+    for index, f in enumerate(frames):
+        run = run + 1 if quiet[index] else 0
+        if not quiet[index] or run * 20 <= max_ms or index == len(frames) - 1:
+            keep.append(f)
+    return np.concatenate(keep) if keep else pcm
+
+
+@functools.cache
+def _candidate_synthesizer(voice: str) -> SpeechSynthesizer:
+    preset = PRESETS[voice]
+    if preset.engine == "piper":
+        return PiperSynthesizer(TtsOptions(voice=voice, rate_wpm=190), preset)  # a fluent speaker
+    return Pyttsx3Synthesizer(TtsOptions(engine="pyttsx3", voice=voice), preset)
 
 
 async def run_demo(settings: Settings, minutes: int) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -81,6 +82,10 @@ class Runtime:
         self.vision: VisionWorker | None = None
         self.vision_status = "disabled"
         self._sessions: dict[str, InterviewSession] = {}
+        # /health reads the database's state from a watcher with a thread of its own, so no
+        # burst of requests queued on the shared pool can slow the health check down
+        self._db_ok_at = 0.0
+        self._db_watch: asyncio.Task[None] | None = None
         self._agents: dict[str, tuple[VoiceAgent, asyncio.Task[None]]] = {}
         self._session_lock = asyncio.Lock()
 
@@ -89,6 +94,7 @@ class Runtime:
         # Database calls, argon2 and model work share the default pool: make it wide enough
         # that a burst of requests cannot queue /health behind them.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(32, thread_name_prefix="io"))
+        self._db_watch = asyncio.ensure_future(self._watch_db())
         if self.settings.admin_email and self.settings.admin_password:
             await asyncio.to_thread(
                 self.accounts.ensure_admin,
@@ -122,7 +128,25 @@ class Runtime:
             log.warning("vision unavailable: %s", exc)
             self.vision_status = f"unavailable: {exc}"
 
+    async def _watch_db(self, every_s: float = 1.0) -> None:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="db-health")
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                if await loop.run_in_executor(pool, self.repo.ping):
+                    self._db_ok_at = time.monotonic()
+                await asyncio.sleep(every_s)
+        finally:
+            pool.shutdown(wait=False)
+
+    @property
+    def db_ok(self) -> bool:
+        """The database answered within the last few seconds."""
+        return time.monotonic() - self._db_ok_at < 5.0
+
     async def stop(self) -> None:
+        if self._db_watch is not None:
+            self._db_watch.cancel()
         for agent, task in list(self._agents.values()):
             await agent.transport.close()
             await asyncio.wait([task], timeout=5)

@@ -32,12 +32,14 @@ class SttSettings(BaseModel):
 
 
 class TtsSettings(BaseModel):
-    engine: str = "pyttsx3"
-    voice: str = ""
+    engine: Literal["piper", "pyttsx3"] = "piper"  # neural voice; pyttsx3 = espeak-ng
+    voice: str = ""  # a preset from GET /api/v1/voices (or an espeak-ng voice for pyttsx3)
     rate_wpm: int = Field(175, ge=80, le=400)
+    volume: float = Field(1.0, ge=0.0, le=1.0)
+    cpu_threads: int = Field(2, ge=1, le=16)  # ONNX Runtime threads for Piper
 
     def options(self) -> TtsOptions:
-        return TtsOptions(self.engine, self.voice, self.rate_wpm)
+        return TtsOptions(self.engine, self.voice, self.rate_wpm, self.volume, self.cpu_threads)
 
 
 class TurnSettings(BaseModel):

@@ -25,7 +25,6 @@ from orchestrator.grading import embeddings
 from orchestrator.interviewer import Interviewer, RulesInterviewer
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
 from orchestrator.plan import plan_interview
-from orchestrator.replies import sentences
 from orchestrator.session import InterviewSession
 from store.bus import InProcessBus
 from store.db import make_session_factory
@@ -67,8 +66,7 @@ async def turn_times(interviewer: Interviewer, tts: SpeechSynthesizer, turns: in
         for answer in ANSWERS:
             started = time.perf_counter()
             reply = await s.answer(answer)
-            async for first in sentences(reply.chunks()):
-                await tts.synthesize_async(first)
+            async for _first_audio in tts.stream(reply.chunks()):
                 times.append((time.perf_counter() - started) * 1000)
                 break
             await reply.full_text()  # the rest of the reply, off the clock

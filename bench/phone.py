@@ -24,7 +24,7 @@ COMPLETE = [a for i, a in enumerate(ANSWERS) if "|" not in a and i != 5]
 
 
 def narrowband_wer() -> dict:
-    """The same espeak-ng sentences, at 16 kHz and through 8 kHz mu-law, beam 1 and 5."""
+    """The simulated candidate's sentences, at 16 kHz and through 8 kHz mu-law, beam 1 and 5."""
     from stt.whisper import WhisperEngine
     from tests.helpers import wer
 

@@ -3,6 +3,10 @@ sample of the interviewer's reply, measured at the candidate; and how often the
 interviewer cut in while the candidate paused to think.
 
     python -m bench.turn_latency [--turns 12] [--jitter-prefetch 4] [--complete-silence-ms 400]
+                                 [--tts-engine piper|pyttsx3] [--compare-engines]
+
+`--compare-engines` runs the same turns with Piper and with espeak-ng and reports
+whether the voice moved the turn latency (the first sentence is on the critical path).
 """
 
 from __future__ import annotations
@@ -63,15 +67,39 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=12)
     parser.add_argument("--jitter-prefetch", type=int)
     parser.add_argument("--complete-silence-ms", type=int)
+    parser.add_argument("--tts-engine", choices=["piper", "pyttsx3"])
+    parser.add_argument("--compare-engines", action="store_true")
     args = parser.parse_args()
     env = {}
+    if args.tts_engine is not None:
+        env["INTERVOX_TTS__ENGINE"] = args.tts_engine
     if args.jitter_prefetch is not None:
         env["INTERVOX_WEBRTC__JITTER_PREFETCH"] = str(args.jitter_prefetch)
     if args.complete_silence_ms is not None:
         env["INTERVOX_TURNS__COMPLETE_SILENCE_MS"] = str(args.complete_silence_ms)
+    if args.compare_engines:
+        print(json.dumps(compare_engines(env, args.turns), indent=1))
+        return
     with server_process(**env) as base_url:
         figures = asyncio.run(measure(base_url, args.turns))
     print(json.dumps({"benchmark": "turn_latency", "settings": env, **figures}, indent=1))
+
+
+def compare_engines(env: dict[str, str], turns: int) -> dict:
+    """The same turns spoken to a Piper server and to an espeak-ng server."""
+    runs = {}
+    for engine in ("piper", "pyttsx3"):
+        with server_process(**env, INTERVOX_TTS__ENGINE=engine) as base_url:
+            runs[engine] = asyncio.run(measure(base_url, turns))
+    keys = ("p50_ms", "server_side_p50_ms")
+    delta = {
+        f"{k}_piper_minus_espeak": round(runs["piper"][k] - runs["pyttsx3"][k], 1)
+        for k in keys
+        if runs["piper"][k] is not None and runs["pyttsx3"][k] is not None
+    }
+    shown = ("turns", "p50_ms", "p95_ms", "server_side_p50_ms", "answers_talked_over", "transcribed")
+    summary = {engine: {k: run[k] for k in shown} for engine, run in runs.items()}
+    return {"benchmark": "turn_latency_by_voice", "settings": env, **summary, **delta}
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The interviewer's outgoing speech, shared by every transport.
 
-A transport pulls 20 ms frames at real-time pace; the output remembers how
-many samples of each utterance really went out, so a barge-in records only
-what the candidate could have heard.
+A transport pulls 20 ms frames at real-time pace, at its own rate (48 kHz for
+WebRTC, 8 kHz for a phone line); each sentence arrives at the rate its engine
+made it and is resampled once, here. The output remembers how many samples of
+each utterance really went out, so a barge-in records only what the candidate
+could have heard.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.audio import CHUNK_SAMPLES
+from core.audio import CHUNK_MS, SAMPLE_RATE
+from media.resample import resample_speech
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +28,11 @@ class _Frame:
 
 
 class AudioOutput:
-    """Queue of 20 ms int16 16 kHz frames with per-utterance playback accounting."""
+    """Queue of 20 ms int16 frames at `rate` with per-utterance playback accounting."""
 
-    def __init__(self) -> None:
+    def __init__(self, rate: int = SAMPLE_RATE) -> None:
+        self.rate = rate
+        self.frame_samples = rate * CHUNK_MS // 1000
         self._frames: deque[_Frame] = deque()
         self._played: dict[str, int] = {}
         self._drained = asyncio.Event()
@@ -35,16 +40,20 @@ class AudioOutput:
         self._has_frames = asyncio.Event()
         self.on_first_frame: Callable[[str, float], None] | None = None
 
-    def enqueue(self, pcm: np.ndarray, utterance_id: str) -> None:
-        """Queue speech; the last partial frame is padded with silence."""
+    def enqueue(self, pcm: np.ndarray, utterance_id: str, sample_rate: int = SAMPLE_RATE) -> int:
+        """Queue speech made at `sample_rate`; returns the samples queued at the output
+        rate (the last partial frame is padded with silence, and counts)."""
+        pcm = resample_speech(pcm, sample_rate, self.rate)
         if len(pcm) == 0:
-            return
-        padded = np.zeros(-(-len(pcm) // CHUNK_SAMPLES) * CHUNK_SAMPLES, dtype=np.int16)
+            return 0
+        size = self.frame_samples
+        padded = np.zeros(-(-len(pcm) // size) * size, dtype=np.int16)
         padded[: len(pcm)] = pcm
-        for start in range(0, len(padded), CHUNK_SAMPLES):
-            self._frames.append(_Frame(padded[start : start + CHUNK_SAMPLES], utterance_id))
+        for start in range(0, len(padded), size):
+            self._frames.append(_Frame(padded[start : start + size], utterance_id))
         self._drained.clear()
         self._has_frames.set()
+        return len(padded)
 
     def pop_frame(self) -> np.ndarray | None:
         """The next frame to send, or None when there is nothing to say."""
@@ -71,7 +80,11 @@ class AudioOutput:
         self._has_frames.clear()
 
     def played_samples(self, utterance_id: str) -> int:
+        """Samples of this utterance sent so far, at the output rate."""
         return self._played.get(utterance_id, 0)
+
+    def played_seconds(self, utterance_id: str) -> float:
+        return self.played_samples(utterance_id) / self.rate
 
     @property
     def playing(self) -> bool:

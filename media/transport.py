@@ -6,7 +6,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable
 
-from core.audio import AudioChunk
+from core.audio import SAMPLE_RATE, AudioChunk
 from core.events import ClientMessage, Event
 from core.video import VideoFrame
 from media.output import AudioOutput
@@ -19,8 +19,9 @@ class Transport(ABC):
 
     kind = "unknown"
 
-    def __init__(self) -> None:
-        self.output = AudioOutput()
+    def __init__(self, output_rate: int = SAMPLE_RATE) -> None:
+        # the rate the far end is sent: speech is resampled once, to this
+        self.output = AudioOutput(output_rate)
         self.closed = asyncio.Event()
         self.connected = asyncio.Event()
         self.on_client_message: Callable[[ClientMessage], None] | None = None

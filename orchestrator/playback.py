@@ -3,17 +3,16 @@ of them went out before a barge-in."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, field
 
-from core.audio import CHUNK_SAMPLES
 from orchestrator.replies import Reply
 
 
 @dataclass
 class Playback:
-    """One reply being played; `sentences` holds (text, samples queued)."""
+    """One reply being played; `sentences` holds (text, samples queued), counted at the
+    transport's output rate, the same unit as the samples it reports played."""
 
     reply: Reply
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -22,7 +21,7 @@ class Playback:
     speech_end_mono: float | None = None  # end of the candidate speech this replies to
 
     def add(self, text: str, samples: int) -> None:
-        self.sentences.append((text, math.ceil(samples / CHUNK_SAMPLES) * CHUNK_SAMPLES))
+        self.sentences.append((text, samples))
 
     def text_so_far(self) -> str:
         return " ".join(text for text, _ in self.sentences)

@@ -64,32 +64,3 @@ class Reply:
         """Call `listener` with the whole text once it has been produced."""
         self._on_text.append(listener)
         return self
-
-
-async def sentences(chunks: AsyncIterator[str]) -> AsyncIterator[str]:
-    """Whole sentences from streamed text, each as soon as it is complete."""
-    buffer = ""
-    async for piece in chunks:
-        buffer += piece
-        while True:
-            cut = _sentence_end(buffer)
-            if cut is None:
-                break
-            sentence, buffer = buffer[:cut].strip(), buffer[cut:]
-            if sentence:
-                yield sentence
-    if buffer.strip():
-        yield buffer.strip()
-
-
-def _sentence_end(text: str) -> int | None:
-    """Index just past the first sentence end that is followed by a space (so "3.5" and
-    "e.g." mid-stream do not split)."""
-    for i, char in enumerate(text[:-1]):
-        if (
-            char in ".!?"
-            and text[i + 1].isspace()
-            and not text[max(0, i - 3) : i + 1].lower().endswith(("e.g.", "i.e.", "vs.", "mr.", "dr.", "ms."))
-        ):
-            return i + 1
-    return None

@@ -23,7 +23,7 @@ from media.transport import Transport
 from orchestrator import consent
 from orchestrator.attention import AttentionMonitor
 from orchestrator.playback import Playback
-from orchestrator.replies import Reply, sentences
+from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from store.bus import Subscription
 from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
@@ -328,10 +328,12 @@ class VoiceAgent:
 
     async def _play(self, playback: Playback) -> None:
         # sentence by sentence as the interviewer produces them: speech starts on the first
-        async for text in sentences(playback.reply.chunks()):
-            async for sentence in self.tts.stream(text):
-                self.transport.output.enqueue(sentence.pcm, playback.id)
-                playback.add(sentence.text, len(sentence.pcm))
+        async for sentence in self.tts.stream(playback.reply.chunks()):
+            queued = self.transport.output.enqueue(sentence.pcm, playback.id, sentence.sample_rate)
+            playback.add(sentence.text, queued)
+        if (question := self.session.current) is not None and playback.reply.kind != "followup":
+            likely = (question.followups or {}).get("vague") or question.followup
+            self.tts.prepare(likely)  # a likely next reply: ready before the answer ends
         await self.transport.output.drained()
         if self._playback is playback:
             self._playback = None
@@ -391,7 +393,7 @@ class VoiceAgent:
                 "interviewer",
                 text,
                 start,
-                start + played / 16000,
+                start + self.transport.output.played_seconds(playback.id),
                 playback.reply.question_id,
                 kind=playback.reply.kind,
                 interrupted=interrupted,

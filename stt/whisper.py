@@ -217,6 +217,11 @@ def _repetitive(text: str) -> bool:
     words = re.findall(r"\w+", text.lower())
     if len(words) >= 3 and len(set(words)) == 1:
         return True
+    # a short answer said again over the silent padding ("First answer. First answer."):
+    # the 30 s path hears it once; a person who really repeats loses only ~0.3 s
+    for size in range(1, len(words) // 2 + 1):
+        if len(words) % size == 0 and words == words[:size] * (len(words) // size):
+            return True
     for size in range(3, len(words) // 2 + 1):
         for start in range(len(words) - 2 * size + 1):
             if words[start : start + size] == words[start + size : start + 2 * size]:

@@ -18,3 +18,11 @@ def normalise(text: str) -> str:
 
 def wer(reference: str, hypothesis: str) -> float:
     return float(jiwer.wer(normalise(reference), normalise(hypothesis)))
+
+
+def spoken_wer(reference: str, hypothesis: str) -> float:
+    """Word error rate on what is said: "p95", "API", "99.9%" compared as the words spoken,
+    so Whisper writing "P95" for "p ninety five" is not an error."""
+    from tts.normalize import speakable
+
+    return wer(speakable(reference), speakable(hypothesis))

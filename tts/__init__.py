@@ -1,1 +1,1 @@
-"""Text-to-speech: pyttsx3 over espeak-ng, sentence by sentence."""
+"""Text-to-speech: Piper (neural, default) with pyttsx3 over espeak-ng behind it, sentence by sentence."""

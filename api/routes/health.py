@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import cache
 from importlib.metadata import version
 from typing import Any
 
@@ -13,18 +13,24 @@ from api.deps import RuntimeDep
 router = APIRouter(tags=["health"])
 
 
+@cache
+def _version() -> str:
+    return version("intervox")
+
+
 @router.get("/health")
 async def health(runtime: RuntimeDep) -> dict[str, Any]:
     components = {
-        "db": "ok" if await asyncio.to_thread(runtime.repo.ping) else "error",
+        "db": "ok" if runtime.db_ok else "error",  # checked every second in a thread of its own
         "stt": "ok" if runtime.stt is not None else "loading",
-        "tts": "ok" if runtime.tts.last_synthesis_ms > 0 else "loading",
+        # "degraded": Piper could not speak, espeak-ng is standing in
+        "tts": runtime.tts.status,
         "vision": runtime.vision_status,
         "interviewer": runtime.interviewer.name,
     }
     healthy = components["db"] == "ok"
     return {
         "status": "ok" if healthy else "degraded",
-        "version": version("intervox"),
+        "version": _version(),
         "components": components,
     }

@@ -4,7 +4,7 @@ In: `connected`, `start` (stream and call ids, custom parameters), `media`
 (base64 8 kHz mu-law), `dtmf`, `mark`, `stop`. Out: `media`, `mark`, `clear`.
 The WebSocket itself belongs to the API; this class is handed a `send` function
 and the parsed messages, and converts audio at the edge: 8 kHz mu-law <-> the
-server's 16 kHz PCM.
+server's 16 kHz PCM in, and the interviewer's speech resampled once to 8 kHz out.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class PhoneTransport(Transport):
     kind = "phone"
 
     def __init__(self, send: Send, start: CallStart) -> None:
-        super().__init__()
+        super().__init__(output_rate=PHONE_RATE)
         self._send = send
         self.start = start
         self._rechunker = Rechunker()
@@ -111,8 +111,8 @@ class PhoneTransport(Transport):
                 due += FRAME_S
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
 
-    async def _send_media(self, pcm16k: np.ndarray) -> None:
-        payload = base64.b64encode(mulaw_encode(resample(pcm16k, SAMPLE_RATE, PHONE_RATE))).decode()
+    async def _send_media(self, pcm8k: np.ndarray) -> None:
+        payload = base64.b64encode(mulaw_encode(pcm8k)).decode()
         await self._send(
             {"event": "media", "streamSid": self.start.stream_sid, "media": {"payload": payload}}
         )

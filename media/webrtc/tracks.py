@@ -13,10 +13,9 @@ import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
-from core.audio import CHUNK_SAMPLES, SAMPLE_RATE, Rechunker
+from core.audio import CHUNK_MS, SAMPLE_RATE, Rechunker
 
-TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
-SILENCE = np.zeros(CHUNK_SAMPLES, dtype=np.int16)
+OPUS_RATE = 48_000  # what aiortc's Opus encoder runs at: frames at this rate are not resampled again
 
 
 class PacedAudioTrack(MediaStreamTrack):
@@ -29,9 +28,12 @@ class PacedAudioTrack(MediaStreamTrack):
 
     kind = "audio"
 
-    def __init__(self, next_pcm: Callable[[], np.ndarray | None]) -> None:
+    def __init__(self, next_pcm: Callable[[], np.ndarray | None], rate: int = SAMPLE_RATE) -> None:
         super().__init__()
         self._next_pcm = next_pcm
+        self.rate = rate
+        self.frame_samples = rate * CHUNK_MS // 1000
+        self._silence = np.zeros(self.frame_samples, dtype=np.int16)
         self._pts = 0
         self._start: float | None = None
         self.on_sent: Callable[[np.ndarray, float], None] | None = None
@@ -41,26 +43,26 @@ class PacedAudioTrack(MediaStreamTrack):
             raise MediaStreamError
         if self._start is None:
             self._start = time.monotonic()
-        delay = self._start + self._pts / SAMPLE_RATE - time.monotonic()
+        delay = self._start + self._pts / self.rate - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
         pcm = self._next_pcm()
-        pcm = SILENCE if pcm is None else pcm
+        pcm = self._silence if pcm is None else pcm
         if self.on_sent is not None:
             self.on_sent(pcm, time.monotonic())
-        return pcm_to_frame(pcm, self._advance())
+        return pcm_to_frame(pcm, self._advance(), self.rate)
 
     def _advance(self) -> int:
         pts = self._pts
-        self._pts += CHUNK_SAMPLES
+        self._pts += self.frame_samples
         return pts
 
 
-def pcm_to_frame(pcm: np.ndarray, pts: int) -> av.AudioFrame:
+def pcm_to_frame(pcm: np.ndarray, pts: int, rate: int = SAMPLE_RATE) -> av.AudioFrame:
     frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-    frame.sample_rate = SAMPLE_RATE
+    frame.sample_rate = rate
     frame.pts = pts
-    frame.time_base = TIME_BASE
+    frame.time_base = fractions.Fraction(1, rate)
     return frame
 
 

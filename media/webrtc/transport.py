@@ -23,7 +23,7 @@ from core.errors import InvalidSdp
 from core.events import ClientMessage, Event
 from core.video import VideoFrame
 from media.transport import Transport
-from media.webrtc.tracks import PacedAudioTrack, read_audio_chunks
+from media.webrtc.tracks import OPUS_RATE, PacedAudioTrack, read_audio_chunks
 
 log = logging.getLogger(__name__)
 EVENTS_LABEL = "events"
@@ -43,14 +43,14 @@ class WebRtcTransport(Transport):
     kind = "webrtc"
 
     def __init__(self, options: WebRtcOptions | None = None) -> None:
-        super().__init__()
+        super().__init__(output_rate=OPUS_RATE)  # Opus runs at 48 kHz: no second resampling
         self.options = options or WebRtcOptions()
         servers = [RTCIceServer(urls=url) for url in self.options.ice_servers]
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
         self._channel: RTCDataChannel | None = None
         self._pending_events: deque[str] = deque(maxlen=200)
         self._tasks: set[asyncio.Task[None]] = set()
-        self.outbound = PacedAudioTrack(self.output.pop_frame)
+        self.outbound = PacedAudioTrack(self.output.pop_frame, OPUS_RATE)
         self.video_track: MediaStreamTrack | None = None
         self._relay = MediaRelay()
         self.pc.on("track", self._on_track)

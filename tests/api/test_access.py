@@ -227,6 +227,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/interviewers"): Row(
         lambda w: ("GET", "/api/v1/interviewers", None, None), READ | {"other_admin": 200}
     ),
+    ("GET", "/api/v1/voices"): Row(
+        lambda w: ("GET", "/api/v1/voices", None, None), READ | {"other_admin": 200}
+    ),
     ("GET", "/api/v1/interviews/{interview_id}/transcript"): Row(
         lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/transcript", None, w.completed), READ
     ),

@@ -9,7 +9,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -23,8 +27,8 @@ import websockets
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from api.server import RunningServer, running_server
-from api.settings import Settings
+from api.server import free_port
+from api.settings import LimitSettings
 
 pytestmark = pytest.mark.slow
 
@@ -38,84 +42,80 @@ MB = 1024 * 1024
 class Server:
     base_url: str
     ws_url: str
-    running: RunningServer
+    limits: LimitSettings
     recruiter: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def limits(self):  # type: ignore[no-untyped-def]
-        return self.running.runtime.settings.limits
 
 
 @contextmanager
-def server_in_thread(settings: Settings) -> Iterator[Server]:
-    """`running_server` in a thread of its own; yields once it answers."""
-    ready: dict[str, Any] = {}
-    started = threading.Event()
-
-    def run() -> None:
-        async def main() -> None:
-            stop = asyncio.Event()
-            ready["stop"] = (asyncio.get_running_loop(), stop)
-            try:
-                async with running_server(settings) as srv:
-                    ready["srv"] = srv
-                    started.set()
-                    await stop.wait()
-            except BaseException as exc:  # surface start-up errors to the test
-                ready["error"] = exc
-                started.set()
-
-        asyncio.run(main())
-
-    thread = threading.Thread(target=run, name="intervox-server", daemon=True)
-    thread.start()
-    assert started.wait(60), "the server did not start within 60 s"
-    if "error" in ready:
-        raise AssertionError(f"the server failed to start: {ready['error']!r}")
-    srv = ready["srv"]
-    assert isinstance(srv, RunningServer)
+def server_process(env: dict[str, str]) -> Iterator[Server]:
+    """`intervox serve` in a process of its own (an attacker's work is never on the server's
+    interpreter); yields once /health answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
     try:
-        yield Server(srv.base_url, "ws://" + srv.base_url.split("://", 1)[1], srv)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else "exited"
+            with suppress(httpx.HTTPError):
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.2)
+        yield Server(base, f"ws://127.0.0.1:{port}", LimitSettings())
     finally:
-        loop, stop = ready["stop"]
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:  # connections the floods left open keep uvicorn waiting
+            proc.kill()
+            proc.wait(10)
+
+
+POLLER = """
+import json, sys, time, httpx
+interval, stop_file = float(sys.argv[2]), sys.argv[3]
+import os
+with httpx.Client(base_url=sys.argv[1], timeout=5) as http:
+    while not os.path.exists(stop_file):
+        t0 = time.perf_counter()
+        try:
+            status = http.get("/health").status_code
+        except httpx.HTTPError:
+            status = 0
+        print(json.dumps([status, time.perf_counter() - t0]), flush=True)
+        time.sleep(interval)
+"""
 
 
 class HealthWatch:
-    """Polls /health from its own thread; every sample is (status, latency in seconds)."""
+    """Polls /health from a process of its own, like an external monitor; every sample is
+    (status, latency in seconds)."""
 
     def __init__(self, base_url: str, interval: float = 0.05) -> None:
         self.base_url, self.interval = base_url, interval
         self.samples: list[tuple[int, float]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="health-watch", daemon=True)
-
-    def _run(self) -> None:
-        with httpx.Client(base_url=self.base_url, timeout=5) as http:
-            while not self._stop.is_set():
-                t0 = time.perf_counter()
-                try:
-                    status = http.get("/health").status_code
-                except httpx.HTTPError:
-                    status = 0
-                self.samples.append((status, time.perf_counter() - t0))
-                self._stop.wait(self.interval)
-
-    def _wait_for_samples(self, count: int) -> None:
-        deadline = time.monotonic() + 5
-        while len(self.samples) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self._stop_file = os.path.join(tempfile.mkdtemp(), "stop")
+        self._proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> HealthWatch:
-        self._thread.start()
-        self._wait_for_samples(2)  # a couple of samples before the flood starts
+        args = [sys.executable, "-c", POLLER, self.base_url, str(self.interval), self._stop_file]
+        self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        for _ in range(2):  # a couple of samples before the flood starts
+            self.samples.append(tuple(json.loads(self._proc.stdout.readline())))  # type: ignore[arg-type]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._wait_for_samples(len(self.samples) + 2)  # and a couple after it
-        self._stop.set()
-        self._thread.join(10)
+        time.sleep(3 * self.interval)  # and a couple after it
+        open(self._stop_file, "w").close()
+        assert self._proc is not None
+        out, _ = self._proc.communicate(timeout=10)
+        self.samples += [tuple(json.loads(line)) for line in out.splitlines() if line.strip()]  # type: ignore[misc]
 
     def assert_healthy(self) -> None:
         assert len(self.samples) >= 4, f"too few /health samples to judge: {self.samples}"
@@ -131,13 +131,14 @@ class HealthWatch:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("floods")
-    settings = Settings(
-        database_url=f"sqlite:///{tmp}/floods.db",
-        admin_email=ADMIN_EMAIL,
-        admin_password=ADMIN_PASSWORD,
-        vision={"enabled": False},
-    )
-    with server_in_thread(settings) as srv:
+    env = {
+        "INTERVOX_DATABASE_URL": f"sqlite:///{tmp}/floods.db",
+        "INTERVOX_ADMIN_EMAIL": ADMIN_EMAIL,
+        "INTERVOX_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "INTERVOX_VISION__ENABLED": "false",
+        "INTERVOX_LOG_LEVEL": "warning",
+    }
+    with server_process(env) as srv:
         r = httpx.post(
             srv.base_url + "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         )

@@ -1,4 +1,4 @@
-"""A whole spoken interview over real WebRTC: real Whisper, real espeak-ng, real store."""
+"""A whole spoken interview over real WebRTC: real Whisper, real Piper and espeak-ng, real store."""
 
 import asyncio
 

@@ -53,6 +53,9 @@ def test_repetition_is_detected():
     assert _repetitive("Yes. Yes. Yes. Yes.")
     assert _repetitive("the cache the cache the cache the cache the cache the cache the cache")
     assert not _repetitive("I would add an index on the email column.")
+    # short answers repeated over the padding (seen with Piper's candidate voice)
+    assert _repetitive("First answer. First answer. First answer.") and _repetitive("Yes. Yes.")
+    assert not _repetitive("Yes.") and not _repetitive("No, I would not.")
 
 
 async def test_worker_serves_concurrent_requests(engine):
