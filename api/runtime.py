@@ -15,10 +15,12 @@ from api.ratelimit import RateLimiter
 from api.settings import Settings
 from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
 from core.events import event, utc_now
+from llm import LlmClient
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
-from orchestrator.llm_interviewer import FallbackInterviewer
+from orchestrator.llm_grading import LlmGrader
+from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
@@ -77,6 +79,13 @@ class Runtime:
         if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
             self.interviewer.decide_timeout_s = settings.interview.decide_timeout_s
             self.interviewer.first_words_timeout_s = settings.interview.first_words_timeout_s
+        # the interviewer's LLM also analyses the job and resume and grades the answers
+        self.llm: LlmClient | None = None
+        if isinstance(self.interviewer, FallbackInterviewer) and isinstance(
+            self.interviewer.primary, LlmInterviewer
+        ):
+            self.llm = self.interviewer.primary.client
+        self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self.vision: VisionWorker | None = None
@@ -170,6 +179,7 @@ class Runtime:
                     self.settings.scoring.use_attention,
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
+                self._sessions[interview_id].llm_grader = self.llm_grader
             return self._sessions[interview_id]
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:

@@ -9,7 +9,7 @@ import logging
 import time
 from collections import deque
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
@@ -17,6 +17,10 @@ from orchestrator.report import build_report
 from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
 from store.repository import InterviewRepository
+
+if TYPE_CHECKING:
+    from orchestrator.grading import Grade
+    from orchestrator.llm_grading import LlmGrader
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,10 @@ class InterviewRecord:
         self._writer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._spoke_before_start = False  # a phone caller's consent exchange comes first
+        # set when an LLM is configured: it grades the answers at the end, rules where it fails
+        self.llm_grader: LlmGrader | None = None
+        # the voice agent and an /end request may both end an interview: one report, one grading
+        self._finish_lock = asyncio.Lock()
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -187,6 +195,24 @@ class InterviewRecord:
 
     async def finish(self, reason: str = "completed") -> dict[str, Any]:
         """End the interview, write the report, announce it. Idempotent."""
+        async with self._finish_lock:
+            return await self._finish(reason)
+
+    async def _llm_grades(self, segments: list[SegmentRow]) -> dict[str, Grade] | None:
+        """The LLM's grades of the answered questions; those it could not grade are left to rules
+        and each is recorded as a fallback (`grade:<question id>`)."""
+        if self.llm_grader is None:
+            return None
+        names = [self.interview.candidate_name] if self.interview.candidate_name else []
+        try:
+            found = await self.llm_grader(self.questions, segments, names, self.record_fallback)
+        except Exception as exc:  # a grader bug must not cost the report: rules grade everything
+            log.exception("LLM grading failed; every answer is graded by rules")
+            self.record_fallback("grade", f"{type(exc).__name__}: {exc}"[:200])
+            return None
+        return {question_id: g for question_id, g in found.items() if g is not None}
+
+    async def _finish(self, reason: str) -> dict[str, Any]:
         if self.finished:
             report = await asyncio.to_thread(self.repo.report, self.id)
             if report is not None:
@@ -199,8 +225,9 @@ class InterviewRecord:
             attention = await asyncio.to_thread(
                 attention_section, self.id, stored, self.interview.attention_disclosed_at
             )
+        grades = await self._llm_grades(segments)
         report = await asyncio.to_thread(
-            build_report, self.interview, self.questions, segments, attention, self.use_attention
+            build_report, self.interview, self.questions, segments, attention, self.use_attention, grades
         )
         await asyncio.to_thread(self.repo.save_report, self.id, report)
         await self.emit(event("phase_update", phase="completed"))

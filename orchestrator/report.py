@@ -48,9 +48,14 @@ def answer_spans(question_id: str, segments: Sequence[SegmentRow]) -> list[Answe
     ]
 
 
+def asked_question(q: QuestionRow, segments: Sequence[SegmentRow]) -> bool:
+    """Whether the interviewer said anything for this question."""
+    return any(s.question_id == q.question_id and s.speaker == "interviewer" for s in segments)
+
+
 def grade_question(q: QuestionRow, segments: Sequence[SegmentRow]) -> tuple[Grade, bool]:
     """The grade of one planned question, and whether it was asked at all."""
-    asked = any(s.question_id == q.question_id and s.speaker == "interviewer" for s in segments)
+    asked = asked_question(q, segments)
     spans = answer_spans(q.question_id, segments)
     section = q.section if q.section in ("technical", "behavioural", "hr") else "technical"
     if not asked and not spans:
@@ -64,10 +69,12 @@ def build_report(
     segments: Sequence[SegmentRow],
     attention: dict[str, Any] | None = None,
     use_attention: bool = False,
+    grades: dict[str, Grade] | None = None,
 ) -> dict[str, Any]:
-    """Grade every planned question and sum up. Attention stays out of the overall score
-    unless `use_attention` (an operator's choice): then it is 10 % of it."""
-    per_question = [_question_entry(q, segments) for q in questions]
+    """Grade every planned question and sum up; `grades` (by question id, e.g. an LLM's) replace
+    the rules grade of those questions. Attention stays out of the overall score unless
+    `use_attention` (an operator's choice): then it is 10 % of it."""
+    per_question = [_question_entry(q, segments, (grades or {}).get(q.question_id)) for q in questions]
     candidate = [SpokenSegment(s.text, s.start, s.end, s.words) for s in segments if s.speaker == "candidate"]
     communication = communication_figures(candidate)
     dims = _dimensions(per_question)
@@ -118,8 +125,10 @@ def build_report(
     return report
 
 
-def _question_entry(q: QuestionRow, segments: Sequence[SegmentRow]) -> dict[str, Any]:
-    g, asked = grade_question(q, segments)
+def _question_entry(
+    q: QuestionRow, segments: Sequence[SegmentRow], given: Grade | None = None
+) -> dict[str, Any]:
+    g, asked = (given, asked_question(q, segments)) if given is not None else grade_question(q, segments)
     status = "skipped" if q.skipped else g.status
     return {
         "id": q.question_id,
@@ -252,7 +261,24 @@ def _attention_score(attention: dict[str, Any] | None) -> float | None:
 
 
 def _method(per_question: list[dict[str, Any]], attention: bool) -> str:
-    methods = sorted({p["grading_method"] for p in per_question if p["status"] == "scored"}) or ["none"]
+    scored = [p for p in per_question if p["status"] == "scored"]
+    by_llm = [p["id"] for p in scored if p["grading_method"] == "llm"]
+    methods = sorted({p["grading_method"] for p in scored if p["grading_method"] != "llm"}) or ["none"]
+    if by_llm:
+        by_rules = [p["id"] for p in scored if p["grading_method"] != "llm"]
+        return (
+            f"Graded by the LLM: {', '.join(by_llm)}; graded by rules ({', '.join(methods)}): "
+            f"{', '.join(by_rules) or 'none'}. The LLM scored each answer's rubric dimensions 0-10 "
+            "(technical: correctness, key-point coverage, depth, clarity; behavioural: STAR completeness, "
+            "ownership, measurable result, coverage, clarity; hr: relevance, specificity, clarity); a key "
+            "point counts as covered only where the model quoted the candidate's words verbatim (checked "
+            "against the transcript, with their time), coverage is the share of such points, and the "
+            "answer's score is the weighted mean of its dimensions with the rules grader's weights, not the "
+            "model's own total. Answers the LLM could not grade (see `fallbacks`) were graded by rules. "
+            "The overall score is the weighted mean of the report dimensions (see `weights`); questions not "
+            "asked or skipped do not count, asked questions left unanswered count 0."
+            + (" Attention counts for 10 %." if attention else " Attention signals are not part of it.")
+        )
     return (
         "Each answer is graded 0-10 over its section's rubric (technical: correctness, key-point coverage, "
         "depth, clarity; behavioural: STAR completeness, ownership, measurable result, coverage, clarity; "

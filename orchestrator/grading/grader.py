@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 Section = Literal["technical", "behavioural", "hr"]
 Status = Literal["scored", "not_answered", "not_asked"]
-Method = Literal["embeddings", "lexical"]
+Method = Literal["embeddings", "lexical", "llm"]
 
 
 @dataclass(frozen=True)
