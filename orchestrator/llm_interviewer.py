@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,21 @@ def load_prompt(name: str) -> Prompt:
     return Prompt(header.removeprefix("version:").strip(), body.strip())
 
 
+def name_pattern(names: Sequence[str | None]) -> re.Pattern[str] | None:
+    """Whole words of the candidate's name, any case; None when there is no name."""
+    tokens = {t for name in names if name for t in re.findall(r"[^\W\d_][\w'’-]*", name) if len(t) >= 2}
+    if not tokens:
+        return None
+    alternation = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.I)
+
+
+def without_name(text: str, name: str | None) -> str:
+    """The text with the candidate's name masked: a prompt never carries who the candidate is."""
+    pattern = name_pattern([name])
+    return pattern.sub("[name]", text) if pattern else text
+
+
 class FollowupDecisionOut(BaseModel):
     action: Literal["followup", "next", "close"]
     reason: FollowupReason | None = None
@@ -70,6 +86,7 @@ class LlmInterviewer:
         if q is None or ctx.seconds_left <= 0:
             return await self.rules.decide(ctx)
         grade = ctx.grade
+        answer = without_name(ctx.answer, ctx.candidate_name)
         prompt = load_prompt("decide").text.format(
             role=ctx.role,
             level=ctx.level,
@@ -82,7 +99,7 @@ class LlmInterviewer:
             followups_left=ctx.max_followups - len(ctx.followups_asked),
             seconds_left=round(ctx.seconds_left),
             is_last="yes" if ctx.is_last_question else "no",
-            answer=ctx.answer[-4000:],
+            answer=answer[-4000:],
             persona=_who(ctx),
         )
         out = await self.client.complete_json(
@@ -139,6 +156,7 @@ class LlmInterviewer:
 
     def _task(self, ctx: TurnContext, what: Say) -> str | None:
         q = ctx.question
+        answer = without_name(ctx.answer, ctx.candidate_name)
         if what.kind == "followup" and what.decision and what.decision.followup and q:
             choice = what.decision.followup
             detail = {
@@ -147,16 +165,16 @@ class LlmInterviewer:
             }.get(choice.reason, "")
             return (
                 f"Ask one short follow-up question. Why: {REASON_HELP[choice.reason]}.{detail} "
-                f'The question was: "{q.text}". The candidate answered: "{ctx.answer[-1500:]}"'
+                f'The question was: "{q.text}". The candidate answered: "{answer[-1500:]}"'
             )
         if what.kind == "question" and q:
             return (
                 "Acknowledge the candidate's last answer in one short, neutral sentence, without judging it "
-                f'and without asking anything. Their answer was: "{ctx.answer[-800:] or "(none)"}"'
+                f'and without asking anything. Their answer was: "{answer[-800:] or "(none)"}"'
             )
         if what.kind == "answer_ask" and q and ctx.ask == "about_role":
             return (
-                f'The candidate asked: "{ctx.answer}". Answer briefly using only this job description (if it '
+                f'The candidate asked: "{answer}". Answer briefly using only this job description (if it '
                 "does not say, tell them the recruiting team can answer after the interview), then invite "
                 f'them back to the question "{q.text}". Job description: """{ctx.job_description[:3000]}"""'
             )
