@@ -2,12 +2,14 @@
 decides and speaks when the model works, and the interview goes on with rules (and the
 report says so) when the model is slow, returns invalid JSON or fails."""
 
+import re
 import time
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from orchestrator.grading.dimensions import WEIGHTS
 from tests.api.conftest import api_settings, auth, login
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -20,6 +22,11 @@ CLAIM_ANSWER = (
 
 def responder(messages):
     system = messages[0]["content"]
+    if (
+        "Grade the candidate's answer" in system
+    ):  # the report's grading (tests/orchestrator/test_llm_grading.py)
+        section = re.search(r"Question \((\w+) section\)", system).group(1)
+        return {"dimensions": dict.fromkeys(WEIGHTS[section], 6), "feedback": "A clear answer."}
     if "Answer with JSON" in system:
         return {
             "action": "followup",
@@ -78,7 +85,8 @@ def test_the_model_decides_and_words_the_follow_up(tmp_path, model):
         report = c.post(f"{url}/end", headers=c.recruiter).json()
         assert report["fallbacks"] == []
         assert NAME.split()[0] not in model.sent_text() and NAME.split()[1] not in model.sent_text()
-        assert len(model.requests) == 1  # decided and worded in one call
+        decisions = [r for r in model.requests if "Grade the candidate" not in r["messages"][0]["content"]]
+        assert len(decisions) == 1  # decided and worded in one call
 
 
 @pytest.mark.parametrize("fault", ["slow", "invalid_json", "status_500"])
