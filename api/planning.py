@@ -1,17 +1,27 @@
 """A new interview's plan from the request: the job and the resume are analysed
-(workspace) and the plan is built from that analysis (orchestrator)."""
+(by the LLM when one is configured, else or on its failure by the rules in workspace)
+and the plan is built from that analysis (orchestrator)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Sequence
 from typing import Any
+
+from pydantic import ValidationError
 
 from api.schemas import InterviewCreate
 from api.settings import Settings
+from llm import LlmClient, LlmError
+from orchestrator.llm_analysis import llm_analysis
 from orchestrator.plan import parse_sections, plan_interview
 from store.models import InterviewRow, QuestionRow
 from store.repository import InterviewRepository
 from workspace.accounts import Principal
 from workspace.analysis import analyse, redact_personal
+
+log = logging.getLogger(__name__)
 
 
 def analysis_for(
@@ -22,32 +32,65 @@ def analysis_for(
     return analyse(resume_text, job_description, role, level, skills).to_dict()
 
 
+async def analysis_with_llm(
+    llm: LlmClient,
+    resume_text: str | None,
+    job_description: str | None,
+    role: str,
+    level: str,
+    skills: list[str],
+    timeout_s: float,
+    names: Sequence[str | None] = (),
+) -> dict[str, Any] | None:
+    """The LLM's analysis of the redacted resume and the job; the rules analysis, marked with the
+    fallback's reason, when the model fails, times out or answers invalid JSON."""
+    if not resume_text and not job_description:
+        return None
+    resume = redact_personal(resume_text) if resume_text else None
+    try:
+        return await llm_analysis(llm, resume, job_description, role, level, skills, timeout_s, names)
+    except (LlmError, ValidationError, ValueError, KeyError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        log.warning("resume analysis fell back to rules (%s)", reason)
+        rules = await asyncio.to_thread(analysis_for, resume, job_description, role, level, skills)
+        return None if rules is None else {**rules, "method": "rules", "fallback": reason}
+
+
 def new_interview(
-    body: InterviewCreate, principal: Principal, settings: Settings
+    body: InterviewCreate, principal: Principal, settings: Settings, analysis: dict[str, Any] | None = None
 ) -> tuple[InterviewRow, list[QuestionRow], str]:
-    """The rows and the join token (blocking: the analysis runs here)."""
+    """The rows and the join token (blocking: the rules analysis runs here unless `analysis` is given)."""
     fields = body.model_dump()
     resume = redact_personal(body.resume_text) if body.resume_text else None
     fields["resume_text"] = resume
     fields["questions"] = [q.model_dump() for q in body.questions]
-    analysis = analysis_for(resume, body.job_description, body.role, body.level, body.skills)
-    return plan_interview(
+    if analysis is None:
+        analysis = analysis_for(resume, body.job_description, body.role, body.level, body.skills)
+    row, questions, token = plan_interview(
         **fields,
         analysis=analysis,
         org_id=principal.org_id,
         created_by=principal.user_id,
         sections=parse_sections(settings.interview.sections),
     )
+    if analysis and analysis.get("fallback"):  # the report lists every step rules took over
+        row.fallbacks = [{"step": "analyse", "reason": analysis["fallback"], "at": 0.0}]
+    return row, questions, token
 
 
 def replan_with_resume(
-    repo: InterviewRepository, interview: InterviewRow, text: str, settings: Settings
+    repo: InterviewRepository,
+    interview: InterviewRow,
+    text: str,
+    settings: Settings,
+    analysis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Store the redacted resume and its analysis; rebuild the questions of a scheduled
-    interview whose plan came from the bank (a recruiter's own questions stay)."""
+    """Store the redacted resume and its analysis (the rules' unless one is given); rebuild the
+    questions of a scheduled interview whose plan came from the bank (a recruiter's own stay)."""
     resume = redact_personal(text)
     job = interview.job_description
-    analysis = analysis_for(resume, job, interview.role, interview.level, interview.skills)
+    if analysis is None:
+        analysis = analysis_for(resume, job, interview.role, interview.level, interview.skills)
     assert analysis is not None
     repo.update(interview.id, resume_text=resume, analysis=analysis)
     questions = repo.questions(interview.id)

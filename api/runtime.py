@@ -289,11 +289,25 @@ class Runtime:
     async def attach_resume(self, interview_id: str, text: str) -> dict[str, Any]:
         """Keep the resume (personal lines redacted) and its analysis; a plan not yet started
         is made again from it."""
-        from api.planning import replan_with_resume
+        from api.planning import analysis_with_llm, replan_with_resume
 
         session = self.cached_session(interview_id)
         interview = await asyncio.to_thread(self.repo.get, interview_id)
-        analysis = await asyncio.to_thread(replan_with_resume, self.repo, interview, text, self.settings)
+        llm_analysis = None
+        if self.llm is not None:
+            llm_analysis = await analysis_with_llm(
+                self.llm,
+                text,
+                interview.job_description,
+                interview.role,
+                interview.level,
+                interview.skills,
+                self.settings.llm.timeout_s,
+                names=[interview.candidate_name],
+            )
+        analysis = await asyncio.to_thread(
+            replan_with_resume, self.repo, interview, text, self.settings, llm_analysis
+        )
         if session is not None and not session.finished:
             session.interview.resume_text, session.interview.analysis = interview.resume_text, analysis
             if session.status == "scheduled":

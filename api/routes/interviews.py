@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth import EitherSide, ManagedInterview, Recruiter, ViewedInterview, Viewer
 from api.deps import RuntimeDep, SettingsDep
-from api.planning import new_interview
+from api.planning import analysis_with_llm, new_interview
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
@@ -53,7 +53,19 @@ async def create_interview(
     runtime.limiter.hit(settings.rate_limit.create_interview, "create-interview", principal.rate_key)
     for persona_id in body.personas:
         persona(persona_id)  # 400 for an unknown one, before anything is stored
-    row, questions, token = await asyncio.to_thread(new_interview, body, principal, settings)
+    analysis = None
+    if runtime.llm is not None:  # awaited here: the planning below is blocking and runs in a thread
+        analysis = await analysis_with_llm(
+            runtime.llm,
+            body.resume_text,
+            body.job_description,
+            body.role,
+            body.level,
+            body.skills,
+            settings.llm.timeout_s,
+            names=[body.candidate_name],
+        )
+    row, questions, token = await asyncio.to_thread(new_interview, body, principal, settings, analysis)
     await asyncio.to_thread(runtime.repo.create, row, questions)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return {
