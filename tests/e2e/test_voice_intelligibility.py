@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 import tts.voices
-from api.server import InterviewClient, running_server
+from api.server import running_server
 from core.audio import SAMPLE_RATE, mulaw_decode, resample, to_float32
 from media.phone.transport import PHONE_RATE, CallStart, PhoneTransport
 from media.transport import Transport
 from media.webrtc.candidate import CandidatePeer
 from media.webrtc.transport import WebRtcTransport
 from stt.whisper import SttOptions, WhisperEngine
-from tests.e2e.conftest import e2e_settings, join, wait_listening
+from tests.e2e.conftest import e2e_settings, join, recruiter_client, wait_listening
 from tests.helpers import spoken_wer
 from tts.piper import PiperSynthesizer
 from tts.synth import TtsOptions
@@ -109,7 +109,7 @@ def test_the_sample_text_is_whole_sentences():
 async def test_without_piper_the_interview_goes_on_in_espeak_and_says_so(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(tts.voices.MODELS, "joe", PiperModel("joe", "not_installed_voice", "en-US", 235, "-"))
     async with running_server(e2e_settings(tmp_path)) as server:
-        client = InterviewClient(server.base_url)
+        client = await recruiter_client(server.base_url)
         interview = await client.create(role="Backend Engineer", duration_minutes=8, candidate_name="Alex")
         peer = await join(client, interview)
         try:
