@@ -49,7 +49,8 @@ def llm_app(tmp_path, model):
         api_settings(
             tmp_path,
             interviewer="llm",
-            llm={"base_url": model.base_url, "model": "fake-interviewer"},
+            # the analysis at creation and the grading at the end wait this long on a slow model
+            llm={"base_url": model.base_url, "model": "fake-interviewer", "timeout_s": 0.5},
             interview={"decide_timeout_s": 0.5, "first_words_timeout_s": 0.5},
             rate_limit={"enabled": False},
             vision={"enabled": False},
