@@ -51,7 +51,7 @@ class GradeOutBase(BaseModel):
     """What the model returns, whatever the section; the dimensions are added per section."""
 
     dimensions: BaseModel  # replaced per section by a model with the rubric's dimension names
-    score: float | None = None  # asked for the model's own judgement, never used: the rubric decides
+    score: Any = None  # the model's own judgement, asked for but never used (the rubric decides)
     covered: list[str] = Field(default_factory=list)
     missed: list[str] = Field(default_factory=list)
     evidence: list[EvidenceOut] = Field(default_factory=list)
