@@ -331,6 +331,8 @@ class VoiceAgent:
         async for sentence in self.tts.stream(playback.reply.chunks()):
             queued = self.transport.output.enqueue(sentence.pcm, playback.id, sentence.sample_rate)
             playback.add(sentence.text, queued)
+            if playback.first_audio_mono is not None:  # already speaking: the caption grows
+                self._caption(playback)
         if (question := self.session.current) is not None and playback.reply.kind != "followup":
             likely = (question.followups or {}).get("vague") or question.followup
             self.tts.prepare(likely)  # a likely next reply: ready before the answer ends
@@ -371,18 +373,18 @@ class VoiceAgent:
         if playback.speech_end_mono is not None:
             data["reply_latency_ms"] = round((mono - playback.speech_end_mono) * 1000)
         self._spawn(self.session.emit(event("speaking", **data)))
-        # captions while it speaks; the final transcript (what was played) follows at the end
-        self._spawn(
-            self.session.emit(
-                event(
-                    "transcript",
-                    speaker="interviewer",
-                    text=playback.text_so_far(),
-                    final=False,
-                    question_id=playback.reply.question_id,
-                )
-            )
+        self._caption(playback)
+
+    def _caption(self, playback: Playback) -> None:
+        """Captions while it speaks; the final transcript (what was played) follows at the end."""
+        caption = event(
+            "transcript",
+            speaker="interviewer",
+            text=playback.text_so_far(),
+            final=False,
+            question_id=playback.reply.question_id,
         )
+        self._spawn(self.session.emit(caption))
 
     async def _record_playback(self, playback: Playback, interrupted: bool) -> None:
         played = self.transport.output.played_samples(playback.id)

@@ -118,7 +118,7 @@ async def test_without_piper_the_interview_goes_on_in_espeak_and_says_so(tmp_pat
             greeting = next(
                 e["data"]["text"]
                 for e in peer.events
-                if e["type"] == "transcript" and e["data"]["speaker"] == "interviewer"
+                if e["type"] == "transcript" and e["data"]["speaker"] == "interviewer" and e["data"]["final"]
             )
             heard = _transcribe(WhisperEngine(), peer.heard_audio())
             async with httpx.AsyncClient(base_url=server.base_url) as http:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from core.audio import SAMPLE_RATE, to_float32
+from orchestrator.interviewer import RulesInterviewer, Say
 from stt.whisper import WhisperEngine
 from tests.conftest import speech
 from tests.e2e.conftest import (
@@ -23,7 +24,7 @@ from tests.helpers import normalise, wer
 pytestmark = pytest.mark.slow
 
 ANSWERS = [
-    "I have been a backend developer for four years. I built payment services in Python and "
+    "I have been a backend developer for four years. I work on payment services in Python and "
     "I enjoy designing clear interfaces for other teams. That's it.",
     "First I reproduce the problem, then I read the logs and metrics, isolate the cause, fix it, "
     "and add a regression test. That's all.",
@@ -140,7 +141,8 @@ async def test_barge_in_stops_the_interviewer_and_keeps_only_what_was_played(ser
     transcript = await transcript_of(client, iid)
     opening = transcript[0]
     assert opening["speaker"] == "interviewer" and opening["interrupted"] is True
-    full = server.runtime.interviewer.opening("Alex", "Backend Engineer", 8, "")
+    session = await server.runtime.session(iid)
+    full = RulesInterviewer().text(session.context(), Say("opening"))
     assert 2 <= len(opening["text"].split()) < len(full.split())
     assert normalise(full).startswith(normalise(opening["text"]))
     await peer.close()
