@@ -56,8 +56,33 @@ async def analysis_with_llm(
         return None if rules is None else {**rules, "method": "rules", "fallback": reason}
 
 
+def with_memory(
+    repo: InterviewRepository, org_id: str, candidate_id: str, analysis: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Practice memory (opted into on both sessions): start from the key points the
+    candidate's last practice missed. Without opt-in nothing carries over."""
+    last = repo.last_practice(org_id, candidate_id)
+    if last is None:
+        return analysis
+    previous, report = last
+    weak = [
+        point
+        for q in report.get("questions", [])
+        if q.get("status") in ("scored", "not_answered") and (q.get("score") or 0) < 7
+        for point in q.get("key_points_missed", [])
+    ]
+    merged = dict(analysis or {})
+    merged["focus_areas"] = list(dict.fromkeys(weak + list(merged.get("focus_areas", []))))[:8]
+    merged["memory_from"] = previous.id
+    return merged
+
+
 def new_interview(
-    body: InterviewCreate, principal: Principal, settings: Settings, analysis: dict[str, Any] | None = None
+    body: InterviewCreate,
+    principal: Principal,
+    settings: Settings,
+    analysis: dict[str, Any] | None = None,
+    repo: InterviewRepository | None = None,
 ) -> tuple[InterviewRow, list[QuestionRow], str]:
     """The rows and the join token (blocking: the rules analysis runs here unless `analysis` is given)."""
     fields = body.model_dump()
@@ -66,6 +91,8 @@ def new_interview(
     fields["questions"] = [q.model_dump() for q in body.questions]
     if analysis is None:
         analysis = analysis_for(resume, body.job_description, body.role, body.level, body.skills)
+    if body.mode == "practice" and body.memory and body.candidate_id and repo is not None:
+        analysis = with_memory(repo, principal.org_id, body.candidate_id, analysis)
     row, questions, token = plan_interview(
         **fields,
         analysis=analysis,

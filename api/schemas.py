@@ -39,6 +39,7 @@ class InterviewCreate(BaseModel):
     difficulty: Literal["easy", "medium", "hard", "auto"] = "auto"
     questions: list[PlannedQuestion] = Field(default_factory=list, max_length=30)
     memory: bool = False  # practice: start from the weak areas of this candidate's last practice
+    candidate_id: str | None = Field(None, max_length=64)  # the candidate's reference
 
 
 class InterviewList(BaseModel):
@@ -144,6 +145,7 @@ class InterviewPublic(BaseModel):
     consent: dict[str, Any] | None = None
     consented_at: datetime | None = None
     scheduled_at: datetime | None = None
+    candidate_id: str | None = None
     difficulty: str = "auto"
     personas: list[str] | None = None
     analysis: dict[str, Any] | None = None  # recruiters only: the resume and job analysis

@@ -60,6 +60,7 @@ def plan_interview(
     difficulty: str = "auto",
     questions: list[dict[str, Any]] | None = None,
     memory: bool = False,
+    candidate_id: str | None = None,
     analysis: dict[str, Any] | None = None,
     sections: tuple[tuple[Section, float], ...] = DEFAULT_SECTIONS,
 ) -> tuple[InterviewRow, list[QuestionRow], str]:
@@ -90,6 +91,7 @@ def plan_interview(
         personas=personas or [],
         difficulty=difficulty,
         memory=memory,
+        candidate_id=candidate_id,
         followup_reasons=[],
         fallbacks=[],
     )

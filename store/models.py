@@ -108,6 +108,8 @@ class InterviewRow(Base):
     personas: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     difficulty: Mapped[str] = mapped_column(String(10), default="auto")
     memory: Mapped[bool] = mapped_column(default=False)  # practice: start from the last session's gaps
+    # the candidate's reference (an id from the recruiter's system; candidates get records later)
+    candidate_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     # reasons of the follow-ups asked for the current question (at most a few)
     followup_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     # where the LLM provider failed and rules answered instead: [{"step", "reason", "at"}]

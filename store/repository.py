@@ -70,6 +70,24 @@ class InterviewRepository:
             page = s.scalars(query.order_by(InterviewRow.created_at.desc()).limit(limit).offset(offset))
             return list(page), int(total)
 
+    def last_practice(self, org_id: str, candidate_id: str) -> tuple[InterviewRow, dict[str, Any]] | None:
+        """The candidate's latest finished practice interview that opted into memory, and its report."""
+        query = (
+            select(InterviewRow, ReportRow)
+            .join(ReportRow, ReportRow.interview_id == InterviewRow.id)
+            .where(
+                InterviewRow.org_id == org_id,
+                InterviewRow.candidate_id == candidate_id,
+                InterviewRow.mode == "practice",
+                InterviewRow.memory.is_(True),
+            )
+            .order_by(InterviewRow.created_at.desc())
+            .limit(1)
+        )
+        with self._sessions() as s:
+            found = s.execute(query).first()
+        return None if found is None else (found[0], found[1].body)
+
     def delete(self, interview_id: str) -> None:
         """The interview and everything recorded about it."""
         with self._sessions.begin() as s:

@@ -65,7 +65,9 @@ async def create_interview(
             settings.llm.timeout_s,
             names=[body.candidate_name],
         )
-    row, questions, token = await asyncio.to_thread(new_interview, body, principal, settings, analysis)
+    row, questions, token = await asyncio.to_thread(
+        new_interview, body, principal, settings, analysis, runtime.repo
+    )
     await asyncio.to_thread(runtime.repo.create, row, questions)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return {
