@@ -7,6 +7,7 @@ import logging
 import os
 import secrets
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -97,6 +98,8 @@ class Runtime:
         self._db_watch: asyncio.Task[None] | None = None
         self._agents: dict[str, tuple[VoiceAgent, asyncio.Task[None]]] = {}
         self._session_lock = asyncio.Lock()
+        # one login check at a time per account: parallel guesses each see the failures before them
+        self.login_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def start(self) -> None:
         """Load the models before the first candidate arrives."""
@@ -266,7 +269,11 @@ class Runtime:
         return reply, report
 
     async def end(self, interview_id: str) -> dict[str, Any]:
+        """End a started interview now (its report is written); a finished one answers with
+        its report, a scheduled or cancelled one cannot be ended."""
         session = await self.session(interview_id)
+        if session.status in ("scheduled", "cancelled"):
+            raise InterviewEnded(f"this interview is {session.status}", {"status": session.status})
         agent = self.agent(interview_id)
         if agent is not None and agent.attention is not None:
             await agent.attention.flush()

@@ -11,6 +11,7 @@ from collections import deque
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
 from orchestrator.report import build_report
@@ -213,6 +214,8 @@ class InterviewRecord:
         return {question_id: g for question_id, g in found.items() if g is not None}
 
     async def _finish(self, reason: str) -> dict[str, Any]:
+        if self.interview.status == "cancelled":  # called off: nothing to grade, no report
+            raise InterviewEnded("this interview was cancelled", {"status": "cancelled"})
         if self.finished:
             report = await asyncio.to_thread(self.repo.report, self.id)
             if report is not None:

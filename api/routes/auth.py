@@ -14,6 +14,7 @@ from core.errors import Unauthorized
 from workspace.accounts import InvalidCredentials
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
+ACCOUNT_RULE = "20/minute"  # failed logins of one account from all addresses together
 log = logging.getLogger(__name__)
 
 
@@ -21,14 +22,20 @@ log = logging.getLogger(__name__)
 async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOut:
     """Email and password -> an access token (15 minutes) and a refresh token (14 days)."""
     rule = runtime.settings.rate_limit.login_failures
-    keys = ("login-failures", body.email.lower(), client_ip(request))
-    runtime.limiter.check(rule, *keys)  # 429 after too many failures, before any password work
-    try:
-        pair = await asyncio.to_thread(runtime.accounts.login, body.email, body.password)
-    except InvalidCredentials:
-        runtime.limiter.hit_quietly(rule, *keys)
-        log.info("failed login for %s from %s", body.email.lower(), client_ip(request))
-        raise
+    email = body.email.lower()
+    keys = ("login-failures", email, client_ip(request))
+    account = ("login-failures-account", email)  # one account guessed from many addresses
+    lock = runtime.login_locks.setdefault(email, asyncio.Lock())
+    async with lock:  # parallel guesses at one account queue here, so each sees the failures before it
+        runtime.limiter.check(rule, *keys)  # 429 after too many failures, before any password work
+        runtime.limiter.check(ACCOUNT_RULE, *account)
+        try:
+            pair = await asyncio.to_thread(runtime.accounts.login, body.email, body.password)
+        except InvalidCredentials:
+            runtime.limiter.hit_quietly(rule, *keys)
+            runtime.limiter.hit_quietly(ACCOUNT_RULE, *account)
+            log.info("failed login for %s from %s", email, client_ip(request))
+            raise
     return TokenOut(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )

@@ -26,6 +26,7 @@ router = APIRouter(tags=["events"])
 CLOSE_BAD_TOKEN, CLOSE_ORIGIN, CLOSE_NOT_FOUND, CLOSE_ENDED = 4001, 4003, 4004, 4009
 CLOSE_UNSUPPORTED, CLOSE_MALFORMED, CLOSE_TOO_BIG, CLOSE_BUSY = 1003, 1007, 1009, 1013
 _open_per_ip: Counter[str] = Counter()
+REVALIDATE_S = 30.0
 
 
 class MalformedFrame(Exception):
@@ -103,6 +104,9 @@ async def _serve(websocket: WebSocket, runtime: Runtime, interview_id: str) -> N
     async with runtime.bus.subscribe(interview_id, audience) as events:
         await websocket.send_text(event("connected", interview_id=interview_id).to_json())
         sender = asyncio.ensure_future(_send_events(websocket, events))
+        if audience == "recruiter":  # a revoked key, a removed user or an expired token stops watching
+            watch = asyncio.ensure_future(_revalidate(websocket, runtime, bearer(websocket) or ""))
+            sender.add_done_callback(lambda _: watch.cancel())
         try:
             await _receive(websocket, runtime, interview_id, audience)
         except MalformedFrame as exc:
@@ -111,6 +115,19 @@ async def _serve(websocket: WebSocket, runtime: Runtime, interview_id: str) -> N
             pass
         finally:
             sender.cancel()
+
+
+async def _revalidate(websocket: WebSocket, runtime: Runtime, token: str) -> None:
+    """Check a watching recruiter's credential again every REVALIDATE_S; close with 4001 when
+    it no longer holds."""
+    while True:
+        await asyncio.sleep(REVALIDATE_S)
+        try:
+            await asyncio.to_thread(runtime.accounts.principal, token)
+        except Unauthorized as exc:
+            with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+                await websocket.close(CLOSE_BAD_TOKEN, exc.message[:120])
+            return
 
 
 async def _send_events(websocket: WebSocket, events: Subscription) -> None:
@@ -150,14 +167,17 @@ async def _handle(runtime: Runtime, interview_id: str, message: ClientMessage) -
             runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
             await runtime.text_turn(interview_id, text)
     elif message.type == "end":
-        with contextlib.suppress(IntervoxError):
+        with contextlib.suppress(IntervoxError):  # ends a started interview only
             await runtime.end(interview_id)
     elif message.type == "request_next" and agent is None:
+        runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
         await runtime.text_turn(interview_id, "", skip=True)
     elif message.type == "typing" and agent is None:
-        session = await runtime.session(interview_id)
-        await session.emit(event("typing"))
+        # shown live to a recruiter watching; not stored, and at most one a second
+        if runtime.limiter.hit_quietly("1/second", "typing", interview_id):
+            await runtime.bus.publish(interview_id, event("typing"))
     elif message.type == "ready" and agent is None:
+        runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
         session = await runtime.session(interview_id)
         if session.status == "scheduled" and session.interview.mode in ("chat", "practice"):
             await runtime.text_turn(interview_id, "")

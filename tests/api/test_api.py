@@ -366,3 +366,47 @@ def test_twiml_bridges_a_call_to_the_media_stream(client):
     stream = ET.fromstring(r.text).find("./Connect/Stream")
     assert stream is not None and stream.get("url") == f"ws://testserver/api/v1/phone/{iv['id']}/stream"
     assert stream.find("Parameter").attrib == {"name": "token", "value": iv["join_token"]}
+
+
+def test_a_cancelled_interview_cannot_be_ended_into_a_report(client):
+    iv = create(client, mode="chat")
+    url = f"/api/v1/interviews/{iv['id']}"
+    client.post(f"{url}/messages", json={"text": "hi"}, headers=auth(iv))
+    assert client.post(f"{url}/cancel", headers=client.recruiter).json()["status"] == "cancelled"
+    assert_error(client.post(f"{url}/end", headers=auth(iv)), 409, "INTERVIEW_ENDED")
+    assert_error(client.post(f"{url}/end", headers=client.recruiter), 409, "INTERVIEW_ENDED")
+    assert client.get(url, headers=client.recruiter).json()["status"] == "cancelled"
+    assert_error(client.get(f"{url}/report", headers=client.recruiter), 404, "REPORT_NOT_READY")
+
+
+def test_typing_is_shown_live_not_stored_and_at_most_once_a_second(client):
+    iv = create(client, mode="chat")
+    base = f"/api/v1/ws/interviews/{iv['id']}?token="
+    recruiter_token = client.recruiter["Authorization"].split()[1]
+    with (
+        client.websocket_connect(base + iv["join_token"]) as ws,
+        client.websocket_connect(base + recruiter_token) as watcher,
+    ):
+        ws.receive_json(), watcher.receive_json()
+        for _ in range(50):
+            ws.send_json({"type": "typing"})
+        ws.send_json({"type": "end"})  # not started: nothing ends, but it marks the end of the burst
+        assert watcher.receive_json()["type"] == "typing"
+    events = client.get(f"/api/v1/interviews/{iv['id']}/events", headers=client.recruiter).json()["events"]
+    assert not [e for e in events if e["type"] == "typing"]
+
+
+def test_a_watching_recruiter_is_cut_off_when_their_account_is_removed(client, monkeypatch):
+    from api.routes import events as events_route
+
+    monkeypatch.setattr(events_route, "REVALIDATE_S", 0.2)
+    body = {"email": "watcher@acme.test", "password": "long enough password", "role": "viewer"}
+    user = client.post("/api/v1/users", json=body, headers=client.recruiter).json()
+    viewer = login(client, "watcher@acme.test", "long enough password")["Authorization"].split()[1]
+    iv = create(client, mode="chat")
+    with client.websocket_connect(f"/api/v1/ws/interviews/{iv['id']}?token={viewer}") as ws:
+        assert ws.receive_json()["type"] == "connected"
+        assert client.delete(f"/api/v1/users/{user['id']}", headers=client.recruiter).status_code == 204
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 4001

@@ -185,3 +185,21 @@ async def test_over_real_http_the_access_log_never_shows_tokens_or_passwords(tmp
     logs = _all_log_text(caplog)
     for secret in [*WRONG_PASSWORDS, ADMIN_PASSWORD, token]:
         assert secret not in logs, f"{secret!r} leaked into the logs"
+
+
+async def test_parallel_guesses_cannot_slip_past_the_failure_limit(tmp_path):
+    """Guesses sent all at once queue per account, so each sees the failures before it."""
+    import asyncio
+
+    import httpx
+
+    from api.server import running_server
+
+    body = {"email": ADMIN_EMAIL, "password": "wrong password"}
+    async with (
+        running_server(api_settings(tmp_path)) as server,
+        httpx.AsyncClient(base_url=server.base_url, timeout=30) as http,
+    ):
+        answers = await asyncio.gather(*(http.post("/api/v1/auth/login", json=body) for _ in range(30)))
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses.count(401) == 5 and statuses.count(429) == 25, statuses
