@@ -22,6 +22,7 @@ from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import make_interviewer
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
+from orchestrator.personas import load_personas
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
@@ -89,6 +90,7 @@ class Runtime:
         self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
+        self._voices: dict[str, SpeechSynthesizer] = {}
         self.vision: VisionWorker | None = None
         self.vision_status = "disabled"
         self._sessions: dict[str, InterviewSession] = {}
@@ -123,6 +125,8 @@ class Runtime:
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         await self.tts.synthesize_async("Ready.")
+        for persona in load_personas():  # each persona's voice ready before the first hand-over
+            await self.voice(persona.voice).synthesize_async("Ready.")
         if self.settings.vision.enabled:
             await asyncio.to_thread(self._start_vision)
 
@@ -139,6 +143,15 @@ class Runtime:
         except Exception as exc:
             log.warning("vision unavailable: %s", exc)
             self.vision_status = f"unavailable: {exc}"
+
+    def voice(self, name: str | None) -> SpeechSynthesizer:
+        """A persona's voice (a preset of GET /api/v1/voices) with the configured engine, rate
+        and volume; the configured voice when none is named or the engine has no presets."""
+        if not name or self.settings.tts.engine != "piper" or name == self.settings.tts.voice:
+            return self.tts
+        if name not in self._voices:
+            self._voices[name] = make_synthesizer(replace(self.settings.tts.options(), voice=name))
+        return self._voices[name]
 
     async def _watch_db(self, every_s: float = 1.0) -> None:
         pool = ThreadPoolExecutor(1, thread_name_prefix="db-health")
@@ -232,6 +245,7 @@ class Runtime:
             vision=self.vision,
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
+            voices=self.voice,
         )
         task = asyncio.ensure_future(agent.run())
         task.add_done_callback(lambda _: self.evict(session.id))

@@ -196,7 +196,7 @@ class RulesInterviewer:
         old = ctx.previous_persona
         if new is None or old is None or new.id == old.id:
             return ""
-        return f"I'll hand over to my colleague {new.name}, our {new.title}. {new.name} here. "
+        return f"Thank you, {old.name}. Hello, I'm {new.name}, the {new.title}, and I'll take it from here. "
 
     def _answer_ask(self, ctx: TurnContext) -> str:
         asked = ctx.question.text if ctx.question else ""

@@ -20,6 +20,7 @@ class Reply:
     stream: AsyncIterator[str] | None = None
     ends_interview: bool = False
     hangs_up: bool = False  # end the call after saying it; the interview stays resumable
+    voice: str | None = None  # the speaking persona's voice; None: the configured one
     _on_text: list[Callable[[str], None]] = field(default_factory=list, repr=False)
 
     async def chunks(self) -> AsyncIterator[str]:

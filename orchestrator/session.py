@@ -107,7 +107,8 @@ class InterviewSession(InterviewRecord):
         extras = flags.pop("extras", {})
         q = ctx.question
         stream = self.interviewer.say(ctx, Say(say, decision, extras))
-        return Reply(kind, q.id if q and kind != "closing" else None, stream=stream, **flags)
+        voice = q.persona.voice if q and q.persona else None  # each persona speaks with its own voice
+        return Reply(kind, q.id if q and kind != "closing" else None, stream=stream, voice=voice, **flags)
 
     # -- the flow ---------------------------------------------------------
     async def start(self) -> Reply:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from core.events import event
@@ -27,6 +28,7 @@ class Speaker:
     session: InterviewSession
     transport: Transport
     tts: SpeechSynthesizer
+    voices: Callable[[str | None], SpeechSynthesizer]
     options: VoiceOptions
     segmenter: SpeechSegmenter
     attention: AttentionMonitor | None
@@ -50,7 +52,7 @@ class Speaker:
 
     async def _play(self, playback: Playback) -> None:
         # sentence by sentence as the interviewer produces them: speech starts on the first
-        async for sentence in self.tts.stream(playback.reply.chunks()):
+        async for sentence in self.voices(playback.reply.voice).stream(playback.reply.chunks()):
             queued = self.transport.output.enqueue(sentence.pcm, playback.id, sentence.sample_rate)
             playback.add(sentence.text, queued)
             if playback.first_audio_mono is not None:  # already speaking: the caption grows

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.audio import AudioChunk
@@ -74,9 +75,11 @@ class VoiceAgent(Speaker):
         vision: VisionWorker | None = None,
         vision_fps: float = 4.0,
         beam_size: int | None = None,
+        voices: Callable[[str | None], SpeechSynthesizer] | None = None,
     ) -> None:
         self.beam_size = beam_size  # narrow-band phone audio is worth a wider beam
         self.session, self.transport, self.stt, self.tts = session, transport, stt, tts
+        self.voices = voices or (lambda _voice: tts)  # a persona's voice, or the configured one
         self.options = options or VoiceOptions()
         self.segmenter = SpeechSegmenter(self.options.vad)
         self._spec: _Speculation | None = None

@@ -239,3 +239,21 @@ async def test_auto_difficulty_moves_up_after_a_strong_answer_and_down_after_a_w
     s.grader = lambda q, a: GradeView(2.0, (), (), 0.0)  # then a weak one
     await (await s.answer("a weak answer")).full_text()
     assert s.questions[first + 2].level == "middle"  # one level down from where it is now
+
+
+async def test_each_persona_speaks_with_its_own_voice(repo):
+    from tts.voices import list_voices
+
+    s = await new_session(repo, questions=CUSTOM, minutes=20)
+    opening = await s.start()
+    await opening.full_text()
+    reply = await s.answer(
+        "First I read the query plan to see where the time goes. Then I add an index on the filtered "
+        "columns, because it avoids a full table scan, and I check the plan again to confirm it is used."
+    )
+    assert (opening.voice, reply.voice) == ("joe", "joe-warm")  # Alex, then Sam
+    installed = {v["id"] for v in list_voices() if v["installed"]}
+    from orchestrator.personas import load_personas
+
+    voices = [p.voice for p in load_personas()]
+    assert len(set(voices)) == len(voices) and set(voices) <= installed
