@@ -81,7 +81,7 @@ async def run_demo(settings: Settings, minutes: int) -> None:
             skills=["Python"],
             mode="audio",  # the simulated candidate has no camera
             duration_minutes=minutes,
-            candidate_name="Alex",
+            candidate_name="Robin",  # not a persona's name (Alex is the technical lead)
         )
         iid, token = interview["id"], interview["join_token"]
         print(f"interview {iid}: the candidate agrees to the recording and connects over WebRTC")
