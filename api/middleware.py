@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_body
 from core.errors import IntervoxError
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,8 @@ CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
 
 def _payload_too_large_body(limit: int) -> bytes:
     """The API.md error body for a refused request body."""
-    error = {
-        "code": "PAYLOAD_TOO_LARGE",
-        "message": f"the request body is larger than the {limit}-byte limit",
-        "details": {"limit_bytes": limit},
-    }
-    return json.dumps({"error": error}).encode()
+    message = f"the request body is larger than the {limit}-byte limit"
+    return json.dumps(error_body("PAYLOAD_TOO_LARGE", message, {"limit_bytes": limit})).encode()
 
 
 async def _send_413(send: Send, limit: int) -> None:
@@ -190,9 +187,7 @@ class ClientRateLimit:
             try:
                 limiter.hit(rule, "ip", ip)
             except IntervoxError as exc:
-                body = json.dumps(
-                    {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
-                )
+                body = json.dumps(error_body(exc.code, exc.message, exc.details))
                 headers = [(b"content-type", b"application/json")]
                 headers += [(k.lower().encode(), v.encode()) for k, v in getattr(exc, "headers", {}).items()]
                 await send({"type": "http.response.start", "status": exc.status, "headers": headers})

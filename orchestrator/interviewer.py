@@ -112,11 +112,6 @@ class Interviewer(Protocol):
     def say(self, ctx: TurnContext, what: Say) -> AsyncIterator[str]: ...
 
 
-async def collect(chunks: AsyncIterator[str]) -> str:
-    """The whole text of a streamed reply (chat mode, logs)."""
-    return "".join([chunk async for chunk in chunks]).strip()
-
-
 class RulesInterviewer:
     """Deterministic: asks the plan in order, follows up for a stated reason, answers the
     candidate's own questions from the job description."""

@@ -26,7 +26,7 @@ from orchestrator.grading.dimensions import WEIGHTS
 from orchestrator.grading.spans import clause_times
 from orchestrator.grading.text import Clause, clauses_of, is_non_answer, is_self_intro
 from orchestrator.llm_interviewer import load_prompt, name_pattern
-from orchestrator.report import answer_spans, asked_question, key_points
+from orchestrator.report import answer_spans, asked_question, key_points, section_of
 from store.models import QuestionRow, SegmentRow
 
 log = logging.getLogger(__name__)
@@ -218,10 +218,6 @@ def _prompt(q: QuestionRow, section: Section, answer: str) -> str:
     )
 
 
-def _section(q: QuestionRow) -> Section:
-    return q.section if q.section in ("technical", "behavioural", "hr") else "technical"  # type: ignore[return-value]
-
-
 async def grade_one(
     client: LlmClient,
     q: QuestionRow,
@@ -230,7 +226,7 @@ async def grade_one(
     names: Sequence[str] = (),
 ) -> Grade:
     """One question's LLM grade, checked; LlmError (or ValidationError) when the model fails."""
-    section = _section(q)
+    section = section_of(q)
     answer = _answer_for_model(spans, names)
     schema = grade_schema(section)
     out = await client.complete_json(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from orchestrator.bank import KeyPoint
-from orchestrator.grading import AnswerSpan, Grade, grade
+from orchestrator.grading import AnswerSpan, Grade, Section, grade
 from orchestrator.personas import persona
 from orchestrator.report_texts import candidate_feedback, recommendation_reasons, recruiter_summary, roadmap
 from orchestrator.scoring import SpokenSegment, communication_figures
@@ -40,6 +40,11 @@ def key_points(question: QuestionRow) -> list[KeyPoint]:
     ]
 
 
+def section_of(question: QuestionRow) -> Section:
+    """The question's rubric section (older rows without one are technical)."""
+    return question.section if question.section in ("technical", "behavioural", "hr") else "technical"  # type: ignore[return-value]
+
+
 def answer_spans(question_id: str, segments: Sequence[SegmentRow]) -> list[AnswerSpan]:
     return [
         AnswerSpan(s.text, s.start, s.end, s.words or [])
@@ -57,10 +62,10 @@ def grade_question(q: QuestionRow, segments: Sequence[SegmentRow]) -> tuple[Grad
     """The grade of one planned question, and whether it was asked at all."""
     asked = asked_question(q, segments)
     spans = answer_spans(q.question_id, segments)
-    section = q.section if q.section in ("technical", "behavioural", "hr") else "technical"
+    section = section_of(q)
     if not asked and not spans:
-        return Grade.not_asked(key_points(q), section), False  # type: ignore[arg-type]
-    return grade(q.text, key_points(q), spans, section), True  # type: ignore[arg-type]
+        return Grade.not_asked(key_points(q), section), False
+    return grade(q.text, key_points(q), spans, section), True
 
 
 def build_report(

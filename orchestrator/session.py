@@ -306,7 +306,3 @@ class InterviewSession(InterviewRecord):
         await self.update(phase="wrap_up")
         await self.emit(event("phase_update", phase="wrap_up"))
         return self._reply("closing", "closing", self.context(), ends_interview=True)
-
-    async def text_of(self, reply: Reply) -> str:
-        """The whole reply (chat mode)."""
-        return await reply.full_text()

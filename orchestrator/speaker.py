@@ -142,4 +142,3 @@ class Speaker:
         await self.session.finish()
         await asyncio.sleep(self.options.close_delay_s)
         await self.transport.close()
-

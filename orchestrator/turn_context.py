@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from orchestrator.bank import KeyPoint
 from orchestrator.grading import AnswerSpan, grade
 from orchestrator.interviewer import GradeView, QuestionView, TurnContext
 from orchestrator.personas import persona
-from orchestrator.scoring import score_answer
+from orchestrator.report import key_points, section_of
 from store.models import QuestionRow
 
 if TYPE_CHECKING:
@@ -19,28 +18,12 @@ if TYPE_CHECKING:
 Grader = Callable[[QuestionRow, str], GradeView]
 
 
-def key_points(question: QuestionRow) -> list[KeyPoint]:
-    return [
-        KeyPoint(k["point"], tuple(k.get("phrases", ())), k.get("description", ""))
-        for k in question.key_points
-    ]
-
-
 def evidence_grader(question: QuestionRow, answer: str) -> GradeView:
     """The same grader as the report (key points by meaning), on the answer so far."""
-    section = question.section if question.section in ("technical", "behavioural", "hr") else "technical"
-    g = grade(question.text, key_points(question), [AnswerSpan(answer, 0.0, 0.0)], section)  # type: ignore[arg-type]
+    g = grade(question.text, key_points(question), [AnswerSpan(answer, 0.0, 0.0)], section_of(question))
     points = len(g.covered) + len(g.missed)
     return GradeView(
         g.score, tuple(g.covered), tuple(g.missed), len(g.covered) / points if points else 1.0, g.feedback
-    )
-
-
-def rules_grader(question: QuestionRow, answer: str) -> GradeView:
-    """Key points named (by their phrases) and depth; the report uses the evidence grader."""
-    scored = score_answer(answer, key_points(question))
-    return GradeView(
-        scored.score, tuple(scored.covered), tuple(scored.missed), scored.coverage, scored.feedback
     )
 
 
@@ -88,7 +71,7 @@ def practice_feedback(question: QuestionRow, answer: str) -> str:
     """What a practising candidate hears about their answer (no score)."""
     from orchestrator.coaching import coaching_feedback, spoken_feedback
 
-    section = question.section if question.section in ("technical", "behavioural", "hr") else "technical"
-    g = grade(question.text, key_points(question), [AnswerSpan(answer, 0.0, 0.0)], section)  # type: ignore[arg-type]
+    section = section_of(question)
+    g = grade(question.text, key_points(question), [AnswerSpan(answer, 0.0, 0.0)], section)
     descriptions = {k["point"]: k.get("description", "") for k in question.key_points if k.get("description")}
     return spoken_feedback(coaching_feedback(g, section, descriptions))
