@@ -19,7 +19,7 @@ from core.events import event, utc_now
 from llm import LlmClient
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
-from orchestrator.interviewer import make_interviewer
+from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
 from orchestrator.personas import load_personas
@@ -124,9 +124,11 @@ class Runtime:
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
-        await self.tts.synthesize_async("Ready.")
-        for persona in load_personas():  # each persona's voice ready before the first hand-over
-            await self.voice(persona.voice).synthesize_async("Ready.")
+        # each voice loaded before the first hand-over, with the acknowledgements that open most
+        # replies already made: a reply's first audio is then ready the moment the turn ends
+        for voice in [self.tts, *(self.voice(p.voice) for p in load_personas())]:
+            for sentence in ("Ready.", *ACKNOWLEDGEMENTS):
+                await voice.synthesize_async(sentence)
         if self.settings.vision.enabled:
             await asyncio.to_thread(self._start_vision)
 

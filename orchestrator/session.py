@@ -50,6 +50,8 @@ class InterviewSession(InterviewRecord):
         self._last_asked: str | None = None  # the follow-up's words, for "repeat"
         self._last_grade: GradeView | None = None
         self._before_last_decision: dict[str, Any] | None = None
+        # a grade computed while the candidate was still silent, for the answer it names
+        self._prepared: tuple[tuple[str, str], asyncio.Future[GradeView]] | None = None
 
     @classmethod
     async def load(
@@ -176,7 +178,7 @@ class InterviewSession(InterviewRecord):
             return self._reply("answer_ask", "answer", self.context(ask=ask, answer=text))
         # grading runs off the event loop: no answer, however long, stalls other interviews
         ctx = self.context()
-        grade = await asyncio.to_thread(self.grader, q, ctx.answer)
+        grade = await self._graded(q, ctx.answer)
         self._last_grade = grade
         ctx = self.context(grade=grade)
         await self.emit(
@@ -198,6 +200,31 @@ class InterviewSession(InterviewRecord):
         if self.interview.mode == "practice":  # coaching after each answer, before what comes next
             reply = reply.prefixed(await asyncio.to_thread(practice_feedback, q, ctx.answer))
         return reply
+
+    def prepare(self, text: str) -> None:
+        """Speculation: the voice loop guesses that `text` ends the answer. Grade the answer
+        as it would then stand, now, so the reply starts sooner if the turn ends with exactly
+        these words. Nothing is stored or announced; a wrong guess is simply dropped."""
+        q = self.current
+        if q is None or self.finished or not text.strip() or classify(text) is not None:
+            return
+        answer = " ".join([*self._answers.get(q.question_id, []), text])
+        key = (q.question_id, answer)
+        if self._prepared is not None and self._prepared[0] == key:
+            return
+        self._prepared = (key, asyncio.ensure_future(asyncio.to_thread(self.grader, q, answer)))
+
+    async def _graded(self, q: QuestionRow, answer: str) -> GradeView:
+        """The grade of `answer`: the prepared one when it was made for these words."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == (q.question_id, answer):
+            try:
+                return await prepared[1]
+            except Exception:  # the guess failed: grade again, the answer is what counts
+                log.warning("prepared grade failed; grading again", exc_info=True)
+        elif prepared is not None:
+            prepared[1].cancel()
+        return await asyncio.to_thread(self.grader, q, answer)
 
     def _remember_followup(self, text: str) -> None:
         self._last_asked = text

@@ -257,3 +257,23 @@ async def test_each_persona_speaks_with_its_own_voice(repo):
 
     voices = [p.voice for p in load_personas()]
     assert len(set(voices)) == len(voices) and set(voices) <= installed
+
+
+async def test_a_prepared_grade_is_used_only_for_the_words_it_was_made_for(repo):
+    s = await new_session(repo)
+    s.max_followups = 0
+    await (await s.start()).full_text()
+    graded: list[str] = []
+
+    def grader(q, answer):
+        graded.append(answer)
+        return GradeView(6.0, (), (), 0.5)
+
+    s.grader = grader
+    s.prepare("I would add an index")  # the candidate paused: a guess
+    s.prepare("I would add an index")  # the same guess again: graded once
+    await (await s.answer("I would add an index")).full_text()
+    assert graded == ["I would add an index"]  # the turn used the prepared grade
+    s.prepare("a guess the candidate then went on from")
+    await (await s.answer("a guess the candidate then went on from, and finished")).full_text()
+    assert graded[-1] == "a guess the candidate then went on from, and finished"  # graded afresh
