@@ -45,6 +45,7 @@ from bench.cpu import CpuShare, LoopLag, machine_busy_seconds, server_pid, tree_
 from media.webrtc.candidate import CandidatePeer, ImageTrack
 from vision.samples import one_face
 
+RAMP = [1, 2, 3, 4, 6, 8, 10, 12]  # what bench.common.ramp climbs, for --all-levels
 # Clearly finished answers only: this measures load, not the patience policy.
 COMPLETE = [a for i, a in enumerate(ANSWERS) if "|" not in a and i != 5]
 
@@ -229,11 +230,17 @@ def main() -> None:
     parser.add_argument("--video", action="store_true", help="each candidate also sends a 640x480 camera")
     parser.add_argument("--candidate-cores", type=float, default=0.5, help="the candidates' CPU cap; 0: none")
     parser.add_argument("--candidate-processes", type=int, default=1)
+    parser.add_argument(
+        "--all-levels", action="store_true", help="measure every level up to --max, even past a failed one"
+    )
     args = parser.parse_args()
     clips = [make_clip(text) for text in COMPLETE]  # made once, here, outside every measured window
     with server_process() as base_url, CpuShare(args.candidate_cores) as share:
         bench = Bench(base_url, server_pid(), clips, args.turns, args.video, args.candidate_processes, share)
-        _, levels = ramp(bench.run_level, args.max, args.limit_ms)
+        if args.all_levels:
+            levels = [bench.run_level(n) for n in RAMP if n <= args.max]
+        else:
+            _, levels = ramp(bench.run_level, args.max, args.limit_ms)
     print(
         json.dumps(
             {
