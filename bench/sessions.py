@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import random
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,9 @@ class Bench:
         after = Snapshot.take(self.server, self.share)
         for proc in procs:
             proc.join()
-        return self.figures(sessions, runs, before, after)
+        figures = self.figures(sessions, runs, before, after)
+        print(json.dumps(figures), file=sys.stderr, flush=True)  # progress: a ramp takes minutes
+        return figures
 
     def figures(
         self,
