@@ -231,7 +231,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--limit-ms", type=float, default=1500)
     parser.add_argument("--video", action="store_true", help="each candidate also sends a 640x480 camera")
-    parser.add_argument("--candidate-cores", type=float, default=0.5, help="the candidates' CPU cap; 0: none")
+    parser.add_argument("--candidate-cores", type=float, default=1.0, help="the candidates' CPU cap; 0: none")
     parser.add_argument("--candidate-processes", type=int, default=1)
     parser.add_argument(
         "--all-levels", action="store_true", help="measure every level up to --max, even past a failed one"
