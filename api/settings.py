@@ -24,11 +24,15 @@ class SttSettings(BaseModel):
     cpu_threads: int = Field(2, ge=1, le=64)
     beam_size: int = Field(1, ge=1, le=10)
     phone_beam_size: int = Field(5, ge=1, le=10)  # 8 kHz calls: fewer errors for ~100 ms
-    workers: int = Field(1, ge=1, le=16)  # transcription threads shared by all sessions
+    # Whisper replicas (CTranslate2 num_workers), each with a thread: this many
+    # utterances of different interviews are transcribed at once
+    workers: int = Field(1, ge=1, le=16)
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
 
     def options(self) -> SttOptions:
-        return SttOptions(self.model, self.compute_type, self.cpu_threads, self.beam_size)
+        return SttOptions(
+            self.model, self.compute_type, self.cpu_threads, self.beam_size, num_workers=self.workers
+        )
 
 
 class TtsSettings(BaseModel):
