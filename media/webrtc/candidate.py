@@ -21,6 +21,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
 from core.audio import CHUNK_SAMPLES, rms_dbfs
+from media.webrtc import speedups
 from media.webrtc.jitter import tune_audio_jitter
 from media.webrtc.tracks import PacedAudioTrack, read_audio_chunks
 
@@ -87,6 +88,7 @@ class CandidatePeer:
         jitter_prefetch: int | None = None,
     ) -> None:
         self.pc = RTCPeerConnection()
+        speedups.install()
         self._clips: deque[_Clip] = deque()
         self.microphone = PacedAudioTrack(self._next_mic_frame)
         self.heard: list[HeardFrame] = []

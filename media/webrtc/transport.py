@@ -22,6 +22,7 @@ from core.errors import InvalidSdp
 from core.events import ClientMessage, Event
 from core.video import VideoFrame
 from media.transport import Transport
+from media.webrtc import speedups
 from media.webrtc.jitter import tune_audio_jitter
 from media.webrtc.tracks import OPUS_RATE, PacedAudioTrack, read_audio_chunks
 
@@ -46,6 +47,7 @@ class WebRtcTransport(Transport):
 
     def __init__(self, options: WebRtcOptions | None = None) -> None:
         super().__init__(output_rate=OPUS_RATE)  # Opus runs at 48 kHz: no second resampling
+        speedups.install()
         self.options = options or WebRtcOptions()
         servers = [RTCIceServer(urls=url) for url in self.options.ice_servers]
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
