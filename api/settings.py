@@ -26,7 +26,7 @@ class SttSettings(BaseModel):
     phone_beam_size: int = Field(5, ge=1, le=10)  # 8 kHz calls: fewer errors for ~100 ms
     # Whisper replicas (CTranslate2 num_workers), each with a thread: this many
     # utterances of different interviews are transcribed at once
-    workers: int = Field(1, ge=1, le=16)
+    workers: int = Field(2, ge=1, le=16)  # 2 x 2 threads beat 1 x 2 on 2 cores (bench.stt_pool)
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
 
     def options(self) -> SttOptions:
@@ -77,7 +77,9 @@ class TurnSettings(BaseModel):
 
 
 class WebRtcSettings(BaseModel):
-    jitter_prefetch: int = Field(4, ge=0, le=15)
+    # packets the server's inbound audio waits for; 0 = none (media/webrtc/jitter.py): the
+    # server transcribes this audio rather than playing it, and order is kept at any value
+    jitter_prefetch: int = Field(0, ge=0, le=15)
     # STUN/TURN servers for both sides, e.g. ["stun:stun.example.org:3478"]; none by default,
     # so nothing is sent to an outside server unless an operator configures it
     ice_servers: list[str] = Field(default_factory=list, max_length=10)

@@ -32,10 +32,11 @@ EVENTS_LABEL = "events"
 
 @dataclass(frozen=True)
 class WebRtcOptions:
-    # aiortc's receiver waits for this many later packets before playing one
-    # (~20 ms each; aiortc's stock value is 4). 0 hands each packet on as soon as it
-    # is next in order (media/webrtc/jitter.py): right on loopback and a clean LAN;
-    # use 2-4 across the internet, where packets arrive late or out of order.
+    # aiortc's receiver waits for this many later packets before passing one on
+    # (~20 ms each; aiortc's stock value is 4). 0 passes each packet on as soon as
+    # it is next in order (media/webrtc/jitter.py). The server does not play this
+    # audio, it transcribes it, and late packets are put back in order at any
+    # value, so the wait buys nothing here; a player (the candidate) needs 1-4.
     jitter_prefetch: int = 0
     ice_servers: tuple[str, ...] = ()  # none: aiortc would otherwise ask Google's STUN server
 
