@@ -36,17 +36,19 @@ async def measure(replies: int) -> dict:
             await track.recv()
 
     running = asyncio.ensure_future(sender())
-    delays, enqueue_ms = [], []
+    delays, enqueue_ms, waits = [], [], []
     rng = random.Random(7)
     for i in range(replies):
         await asyncio.sleep(rng.uniform(0.05, 0.3))  # a reply starts at any point of a 20 ms tick
         handed.clear()
         started = time.monotonic()
         output.enqueue(sentence, f"reply-{i}", PIPER_RATE)
-        enqueue_ms.append((time.monotonic() - started) * 1000)
+        queued = time.monotonic()
+        enqueue_ms.append((queued - started) * 1000)
         while not handed:
             await asyncio.sleep(0.001)
         delays.append((handed[0] - started) * 1000)
+        waits.append((handed[0] - queued) * 1000)
         output.clear()
     running.cancel()
     track.stop()
@@ -57,6 +59,8 @@ async def measure(replies: int) -> dict:
         "first_chunk_to_aiortc_ms_p50": percentile(delays, 50),
         "p95": percentile(delays, 95),
         "max": percentile(delays, 100),
+        "queued_to_aiortc_ms_p50": percentile(waits, 50),  # the wait for the track's tick
+        "queued_to_aiortc_ms_p95": percentile(waits, 95),
     }
 
 
