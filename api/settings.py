@@ -26,7 +26,7 @@ class SttSettings(BaseModel):
     phone_beam_size: int = Field(5, ge=1, le=10)  # 8 kHz calls: fewer errors for ~100 ms
     # Whisper replicas (CTranslate2 num_workers), each with a thread: this many
     # utterances of different interviews are transcribed at once
-    workers: int = Field(2, ge=1, le=16)  # 2 x 2 threads beat 1 x 2 on 2 cores (bench.stt_pool)
+    workers: int = Field(2, ge=1, le=16)  # 2 x 2 threads: ~2x 1 x 2 on 2 cores (bench.stt_pool)
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
 
     def options(self) -> SttOptions:

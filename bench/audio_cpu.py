@@ -1,5 +1,6 @@
-"""CPU of the server's per-interview audio path (no Whisper): N audio interviews
-whose candidates stay silent, measured from /proc of the server process only.
+"""CPU of the server's per-interview audio path (no Whisper, no speech synthesis):
+N audio interviews whose candidates stay silent after the greeting (the silence
+prompt is switched off), measured from /proc of the server process only.
 
 The candidates all run in this one process, the server in its own; the figure
 is the server's CPU time (user + system, all its threads) over the window,
@@ -47,9 +48,10 @@ def cpu_percent(pid: int, seconds: float) -> float:
 
 async def _window(base_url: str, pid: int, sessions: int, seconds: float, profile: str | None) -> float:
     async with contextlib.AsyncExitStack() as stack:
-        for _ in range(sessions):
-            await stack.enter_async_context(interview(base_url, minutes=60))
-        await asyncio.sleep(8)  # connected, greeted: the first question is being asked or waited on
+        peers = [await stack.enter_async_context(interview(base_url, minutes=60)) for _ in range(sessions)]
+        # the greeting and first question spoken (synthesis is not the audio path): listening now
+        await asyncio.gather(*(p.wait_event("speaking", timeout=180, state="stopped") for p in peers))
+        await asyncio.sleep(1)
         spy = None
         if profile:
             spy = subprocess.Popen(
@@ -70,7 +72,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--profile")
     args = parser.parse_args()
-    with server_process() as base_url:
+    quiet = {"INTERVOX_TURNS__SILENCE_PROMPT_S": "3600", "INTERVOX_TURNS__SILENCE_SKIP_S": "7200"}
+    with server_process(**quiet) as base_url:
         pid = server_pid()
         time.sleep(3)
         idle = cpu_percent(pid, args.seconds / 2)

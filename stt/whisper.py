@@ -38,7 +38,8 @@ class SttOptions:
     beam_size: int = 1
     language: str = "en"
     # CTranslate2 model replicas (inter_threads): this many calls run at once, each on
-    # `cpu_threads` threads. One replica with 2 threads serves 2 cores best (bench.stt_pool).
+    # `cpu_threads` threads. On 2 cores 2 replicas x 2 threads had ~2x the throughput of
+    # 1 x 2 at the same lone-utterance latency (bench.stt_pool); the server uses 2.
     num_workers: int = 1
 
 
