@@ -24,11 +24,15 @@ class SttSettings(BaseModel):
     cpu_threads: int = Field(2, ge=1, le=64)
     beam_size: int = Field(1, ge=1, le=10)
     phone_beam_size: int = Field(5, ge=1, le=10)  # 8 kHz calls: fewer errors for ~100 ms
-    workers: int = Field(1, ge=1, le=16)  # transcription threads shared by all sessions
+    # Whisper replicas (CTranslate2 num_workers), each with a thread: this many
+    # utterances of different interviews are transcribed at once
+    workers: int = Field(2, ge=1, le=16)  # 2 x 2 threads: ~2x 1 x 2 on 2 cores (bench.stt_pool)
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
 
     def options(self) -> SttOptions:
-        return SttOptions(self.model, self.compute_type, self.cpu_threads, self.beam_size)
+        return SttOptions(
+            self.model, self.compute_type, self.cpu_threads, self.beam_size, num_workers=self.workers
+        )
 
 
 class TtsSettings(BaseModel):
@@ -73,7 +77,9 @@ class TurnSettings(BaseModel):
 
 
 class WebRtcSettings(BaseModel):
-    jitter_prefetch: int = Field(4, ge=0, le=15)
+    # packets the server's inbound audio waits for; 0 = none (media/webrtc/jitter.py): the
+    # server transcribes this audio rather than playing it, and order is kept at any value
+    jitter_prefetch: int = Field(0, ge=0, le=15)
     # STUN/TURN servers for both sides, e.g. ["stun:stun.example.org:3478"]; none by default,
     # so nothing is sent to an outside server unless an operator configures it
     ice_servers: list[str] = Field(default_factory=list, max_length=10)

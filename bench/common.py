@@ -142,7 +142,11 @@ class TurnResult:
 
 @contextlib.asynccontextmanager
 async def interview(
-    base_url: str, minutes: int = 40, mode: str = "audio", video: MediaStreamTrack | None = None
+    base_url: str,
+    minutes: int = 40,
+    mode: str = "audio",
+    video: MediaStreamTrack | None = None,
+    jitter_prefetch: int | None = None,  # the candidate's receiver; None: aiortc's 4
 ) -> AsyncIterator[CandidatePeer]:
     client = InterviewClient(base_url, recruiter_key())
     created = await client.create(
@@ -150,7 +154,7 @@ async def interview(
     )
     # what the room does before joining: the candidate agrees (to the camera analysis too)
     await client.consent(created["id"], created["join_token"], camera_analysis=mode == "video")
-    peer = CandidatePeer(video=video)
+    peer = CandidatePeer(video=video, jitter_prefetch=jitter_prefetch)
     await peer.connect(client.signal(created["id"], created["join_token"]))
     try:
         yield peer

@@ -2,7 +2,8 @@
 sample of the interviewer's reply, measured at the candidate; and how often the
 interviewer cut in while the candidate paused to think.
 
-    python -m bench.turn_latency [--turns 12] [--jitter-prefetch 4] [--complete-silence-ms 400]
+    python -m bench.turn_latency [--turns 12] [--jitter-prefetch 0] [--candidate-jitter-prefetch 4]
+                                 [--complete-silence-ms 400]
                                  [--tts-engine piper|pyttsx3] [--compare-engines]
 
 `--compare-engines` runs the same turns with Piper and with espeak-ng and reports
@@ -18,12 +19,12 @@ import json
 from bench.common import ANSWERS, interview, make_clip, percentile, server_process, speak_turn, wait_for_turn
 
 
-async def measure(base_url: str, turns: int) -> dict:
+async def measure(base_url: str, turns: int, candidate_prefetch: int | None = None) -> dict:
     clips = [make_clip(ANSWERS[i % len(ANSWERS)]) for i in range(turns)]
     latencies: list[float] = []
     cut_offs = 0
     server_side: list[float] = []
-    async with interview(base_url, minutes=60) as peer:
+    async with interview(base_url, minutes=60, jitter_prefetch=candidate_prefetch) as peer:
         cursor = 0
         for clip in clips:
             cursor = await wait_for_turn(peer, cursor)
@@ -65,7 +66,8 @@ async def measure(base_url: str, turns: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=12)
-    parser.add_argument("--jitter-prefetch", type=int)
+    parser.add_argument("--jitter-prefetch", type=int, help="the server's inbound audio")
+    parser.add_argument("--candidate-jitter-prefetch", type=int, help="the simulated candidate's (aiortc: 4)")
     parser.add_argument("--complete-silence-ms", type=int)
     parser.add_argument("--tts-engine", choices=["piper", "pyttsx3"])
     parser.add_argument("--compare-engines", action="store_true")
@@ -81,8 +83,9 @@ def main() -> None:
         print(json.dumps(compare_engines(env, args.turns), indent=1))
         return
     with server_process(**env) as base_url:
-        figures = asyncio.run(measure(base_url, args.turns))
-    print(json.dumps({"benchmark": "turn_latency", "settings": env, **figures}, indent=1))
+        figures = asyncio.run(measure(base_url, args.turns, args.candidate_jitter_prefetch))
+    candidate = {"candidate_jitter_prefetch": args.candidate_jitter_prefetch}
+    print(json.dumps({"benchmark": "turn_latency", "settings": env, **candidate, **figures}, indent=1))
 
 
 def compare_engines(env: dict[str, str], turns: int) -> dict:

@@ -39,6 +39,7 @@ class AudioOutput:
         self._drained.set()
         self._has_frames = asyncio.Event()
         self.on_first_frame: Callable[[str, float], None] | None = None
+        self.on_queued: Callable[[], None] | None = None  # frames were queued (a paced sender wakes)
 
     def enqueue(self, pcm: np.ndarray, utterance_id: str, sample_rate: int = SAMPLE_RATE) -> int:
         """Queue speech made at `sample_rate`; returns the samples queued at the output
@@ -53,6 +54,8 @@ class AudioOutput:
             self._frames.append(_Frame(padded[start : start + size], utterance_id))
         self._drained.clear()
         self._has_frames.set()
+        if self.on_queued is not None:
+            self.on_queued()
         return len(padded)
 
     def pop_frame(self) -> np.ndarray | None:

@@ -222,7 +222,9 @@ class VoiceAgent(Speaker):
             elif change is SegmenterEvent.SPEECH_PAUSED:
                 self._speculate()
             elif change is SegmenterEvent.SPEECH_RESUMED:
-                self._spec = None  # the answer goes on; that guess is stale
+                if self._spec is not None:
+                    self._spec.task.cancel()  # the answer goes on: a guess still queued is never run
+                self._spec = None
         if not self.segmenter.in_utterance:
             return
         if (
@@ -235,7 +237,8 @@ class VoiceAgent(Speaker):
 
     def _speculate(self) -> None:
         audio = self.segmenter.audio()
-        spec = _Speculation(len(audio), asyncio.ensure_future(self.stt.transcribe(audio, self.beam_size)))
+        job = self.stt.transcribe(audio, self.beam_size, key=self.session.id)  # replaces a queued guess
+        spec = _Speculation(len(audio), asyncio.ensure_future(job))
         spec.task.add_done_callback(lambda _: self._show_partial(spec))
         self._spec = spec
 
@@ -311,7 +314,7 @@ class VoiceAgent(Speaker):
         start = self.session.elapsed(self.segmenter.started_at)
         audio = self.segmenter.take()
         with contextlib.suppress(Exception):
-            transcript = await self.stt.transcribe(audio, self.beam_size)
+            transcript = await self.stt.transcribe(audio, self.beam_size, key=self.session.id)
             if not transcript.empty and self.session.current is not None:
                 await self.session.record(
                     "candidate",

@@ -21,6 +21,8 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
 from core.audio import CHUNK_SAMPLES, rms_dbfs
+from media.webrtc import speedups
+from media.webrtc.jitter import tune_audio_jitter
 from media.webrtc.tracks import PacedAudioTrack, read_audio_chunks
 
 Signal = Callable[[str], Awaitable[str]]  # offer SDP -> answer SDP
@@ -70,17 +72,32 @@ class ImageTrack(MediaStreamTrack):
 
 
 class CandidatePeer:
-    """The candidate's side of an interview."""
+    """The candidate's side of an interview.
 
-    def __init__(self, video: MediaStreamTrack | None = None, open_events: bool = True) -> None:
+    `jitter_prefetch` is its audio receiver's delay in packets, as on the server
+    (`media/webrtc/jitter.py`): None keeps aiortc's 4 (~80 ms). A browser adapts its
+    own buffer (about 20-60 ms on a clean link), which no fixed value mirrors; the
+    benchmarks pass 1 (20 ms) so that "first audible at the candidate" measures
+    the server, not this test client.
+    """
+
+    def __init__(
+        self,
+        video: MediaStreamTrack | None = None,
+        open_events: bool = True,
+        jitter_prefetch: int | None = None,
+    ) -> None:
         self.pc = RTCPeerConnection()
+        speedups.install()
         self._clips: deque[_Clip] = deque()
         self.microphone = PacedAudioTrack(self._next_mic_frame)
         self.heard: list[HeardFrame] = []
         self.events: list[dict] = []
         self._event_waiters: list[tuple[Callable[[dict], bool], asyncio.Future[dict]]] = []
         self._tasks: set[asyncio.Task[None]] = set()
-        self.pc.addTransceiver(self.microphone, direction="sendrecv")
+        audio = self.pc.addTransceiver(self.microphone, direction="sendrecv")
+        if jitter_prefetch is not None:
+            tune_audio_jitter(audio.receiver, jitter_prefetch)
         if video is not None:
             self.pc.addTransceiver(video, direction="sendonly")
         if open_events:

@@ -23,10 +23,14 @@ class PacedAudioTrack(MediaStreamTrack):
 
     aiortc's sender calls `recv` in a loop and the track sets the pace; we wait
     for the frame's due time (a deadline, not a polling loop) and send silence
-    when there is nothing to say, so the RTP clock keeps running.
+    when there is nothing to say, so the RTP clock keeps running. While silent,
+    `wake()` (new speech queued) ends the wait at once: a reply's first frame
+    goes out now, not at the next 20 ms tick. That runs the clock up to 20 ms
+    early; the silence after the reply gives it back, 1 ms a frame.
     """
 
     kind = "audio"
+    CATCH_UP_S = 0.001  # per silent frame: a gap no one hears
 
     def __init__(self, next_pcm: Callable[[], np.ndarray | None], rate: int = SAMPLE_RATE) -> None:
         super().__init__()
@@ -36,6 +40,9 @@ class PacedAudioTrack(MediaStreamTrack):
         self._silence = np.zeros(self.frame_samples, dtype=np.int16)
         self._pts = 0
         self._start: float | None = None
+        self._silent = True  # the last frame sent was silence
+        self._early_s = 0.0  # how far ahead of its schedule the clock runs
+        self._waker: asyncio.Future[bool] | None = None
         self.on_sent: Callable[[np.ndarray, float], None] | None = None
 
     async def recv(self) -> av.AudioFrame:
@@ -44,18 +51,47 @@ class PacedAudioTrack(MediaStreamTrack):
         if self._start is None:
             self._start = time.monotonic()
         delay = self._start + self._pts / self.rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        if delay > 0 and await self._sleep(delay):
+            early = max(0.0, self._start + self._pts / self.rate - time.monotonic())
+            self._start -= early
+            self._early_s += early
         pcm = self._next_pcm()
-        pcm = self._silence if pcm is None else pcm
+        self._silent = pcm is None
+        if pcm is None:
+            pcm = self._silence
+            if self._early_s > 0:
+                step = min(self._early_s, self.CATCH_UP_S)
+                self._start += step
+                self._early_s -= step
         if self.on_sent is not None:
             self.on_sent(pcm, time.monotonic())
         return pcm_to_frame(pcm, self._advance(), self.rate)
+
+    async def _sleep(self, delay: float) -> bool:
+        """Wait `delay` seconds; True when `wake` ended the wait early."""
+        loop = asyncio.get_running_loop()
+        self._waker = waker = loop.create_future()
+        timer = loop.call_later(delay, _resolve, waker, False)
+        try:
+            return await waker
+        finally:
+            timer.cancel()
+            self._waker = None
+
+    def wake(self) -> None:
+        """Speech was queued: a silent track sends it without waiting for the tick."""
+        if self._silent and self._waker is not None:
+            _resolve(self._waker, True)
 
     def _advance(self) -> int:
         pts = self._pts
         self._pts += self.frame_samples
         return pts
+
+
+def _resolve(future: asyncio.Future[bool], value: bool) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 def pcm_to_frame(pcm: np.ndarray, pts: int, rate: int = SAMPLE_RATE) -> av.AudioFrame:

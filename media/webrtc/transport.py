@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRelay
-from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcdatachannel import RTCDataChannel
 from pydantic import ValidationError
@@ -23,6 +22,8 @@ from core.errors import InvalidSdp
 from core.events import ClientMessage, Event
 from core.video import VideoFrame
 from media.transport import Transport
+from media.webrtc import speedups
+from media.webrtc.jitter import tune_audio_jitter
 from media.webrtc.tracks import OPUS_RATE, PacedAudioTrack, read_audio_chunks
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,12 @@ EVENTS_LABEL = "events"
 
 @dataclass(frozen=True)
 class WebRtcOptions:
-    # aiortc's receiver waits for this many later packets before playing one
-    # (~20 ms each). Its stock value is 4; 1-2 suffice on loopback and a LAN.
-    jitter_prefetch: int = 4
+    # aiortc's receiver waits for this many later packets before passing one on
+    # (~20 ms each; aiortc's stock value is 4). 0 passes each packet on as soon as
+    # it is next in order (media/webrtc/jitter.py). The server does not play this
+    # audio, it transcribes it, and late packets are put back in order at any
+    # value, so the wait buys nothing here; a player (the candidate) needs 1-4.
+    jitter_prefetch: int = 0
     ice_servers: tuple[str, ...] = ()  # none: aiortc would otherwise ask Google's STUN server
 
 
@@ -44,6 +48,7 @@ class WebRtcTransport(Transport):
 
     def __init__(self, options: WebRtcOptions | None = None) -> None:
         super().__init__(output_rate=OPUS_RATE)  # Opus runs at 48 kHz: no second resampling
+        speedups.install()
         self.options = options or WebRtcOptions()
         servers = [RTCIceServer(urls=url) for url in self.options.ice_servers]
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
@@ -51,6 +56,7 @@ class WebRtcTransport(Transport):
         self._pending_events: deque[str] = deque(maxlen=200)
         self._tasks: set[asyncio.Task[None]] = set()
         self.outbound = PacedAudioTrack(self.output.pop_frame, OPUS_RATE)
+        self.output.on_queued = self.outbound.wake  # a reply's first frame leaves at once
         self.video_track: MediaStreamTrack | None = None
         self._relay = MediaRelay()
         self.pc.on("track", self._on_track)
@@ -90,8 +96,7 @@ class WebRtcTransport(Transport):
     def _tune_jitter_buffer(self, track: MediaStreamTrack) -> None:
         for transceiver in self.pc.getTransceivers():
             if transceiver.receiver.track is track:
-                jitter = JitterBuffer(capacity=16, prefetch=self.options.jitter_prefetch)
-                setattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer", jitter)  # private in aiortc
+                tune_audio_jitter(transceiver.receiver, self.options.jitter_prefetch)
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         async for pcm in read_audio_chunks(track):
