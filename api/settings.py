@@ -26,9 +26,17 @@ class SttSettings(BaseModel):
     phone_beam_size: int = Field(5, ge=1, le=10)  # 8 kHz calls: fewer errors for ~100 ms
     workers: int = Field(1, ge=1, le=16)  # transcription threads shared by all sessions
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
+    # the accurate second pass over each finished answer (stored text, report); "" = off
+    accurate_model: str = "base"
+    accurate_threads: int = Field(1, ge=1, le=64)  # at the lowest CPU priority
 
     def options(self) -> SttOptions:
         return SttOptions(self.model, self.compute_type, self.cpu_threads, self.beam_size)
+
+    def accurate_options(self) -> SttOptions | None:
+        if not self.accurate_model:
+            return None
+        return SttOptions(self.accurate_model, self.compute_type, self.accurate_threads, 1)
 
 
 class TtsSettings(BaseModel):
