@@ -3,7 +3,8 @@ recorded human speech: LibriVox clips (pocketsphinx's test data) and Asterisk's
 recorded prompts (Allison, 8 kHz, upsampled), directly, through Opus at 32 kbit/s
 (as WebRTC carries it) and through 8 kHz mu-law (a phone line).
 
-    python -m bench.accuracy [--prompts 40] [--models tiny.en,base] [--threads 1]
+    python -m bench.accuracy [--prompts 40] [--runs base:1:direct,...] [--threads 1]
+    python -m bench.accuracy --interference   # the fast pass's time with the accurate one busy
 
 Prints JSON. WER is over all words of a condition (errors / reference words).
 """
@@ -15,6 +16,7 @@ import gzip
 import json
 import re
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -95,28 +97,79 @@ def measure(engine: WhisperEngine, clips: list[tuple[str, np.ndarray]], beam: in
     }
 
 
+def interference(clips: list[tuple[str, np.ndarray]], rounds: int) -> dict:
+    """tiny.en's time per answer (the turn path, 2 threads) while the refiner idles, while
+    it re-transcribes without pause at nice 19 (as served), and at nice 0; alternated."""
+    from stt.refine import Refiner
+
+    fast = WhisperEngine(SttOptions(model="tiny.en"))
+    audio = [to_float32(pcm) for _, pcm in clips]
+    fast.transcribe(audio[0])
+    times: dict[str, list[float]] = {"idle": [], "refining_nice19": [], "refining_nice0": []}
+    for _ in range(rounds):
+        for mode in times:
+            refiner, busy = None, threading.Event()
+            if mode != "idle":
+                nice = 19 if mode.endswith("19") else 0
+                refiner = Refiner(
+                    lambda: WhisperEngine(SttOptions(model="base", cpu_threads=1)), "base", 4, nice
+                )
+                busy.set()
+                _keep_busy(refiner, clips[0][1], busy)
+                time.sleep(1.5)  # loaded and transcribing
+            for a in audio:
+                started = time.perf_counter()
+                fast.transcribe(a)
+                times[mode].append((time.perf_counter() - started) * 1000)
+            busy.clear()
+            if refiner is not None:
+                refiner.close()
+    return {
+        mode: {"median_ms": round(statistics.median(t)), "p90_ms": round(float(np.percentile(t, 90)))}
+        for mode, t in times.items()
+    }
+
+
+def _keep_busy(refiner, pcm: np.ndarray, busy: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    """Feed the refiner one job after another from a thread of its own while `busy` is set."""
+    import asyncio
+
+    def run() -> None:
+        while busy.is_set():
+            asyncio.run(refiner.transcribe(pcm))
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--interference", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--prompts", type=int, default=40)
-    parser.add_argument("--models", default="tiny.en,base")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--beams", default="1")
+    parser.add_argument(
+        "--runs",
+        default="tiny.en:1:direct,base:1:direct,tiny.en:1:opus_32k,base:1:opus_32k,"
+        "tiny.en:5:mulaw_8k,base:1:mulaw_8k,base:5:mulaw_8k",
+        help="model:beam:condition, comma-separated (conditions: direct, opus_32k, mulaw_8k)",
+    )
     args = parser.parse_args()
     clips = corpus(args.prompts)
-    conditions = {
-        "direct": clips,
-        "opus_32k": [(r, through_opus(a)) for r, a in clips],
-        "mulaw_8k": [(r, through_mulaw(a)) for r, a in clips],
-    }
+    if args.interference:
+        print(json.dumps(interference(clips, args.rounds), indent=2))
+        return
+    transforms = {"direct": lambda a: a, "opus_32k": through_opus, "mulaw_8k": through_mulaw}
     words = sum(len(normalise(r).split()) for r, _ in clips)
     results: dict = {"clips": len(clips), "words": words, "threads": args.threads}
-    for model in args.models.split(","):
-        engine = WhisperEngine(SttOptions(model=model, cpu_threads=args.threads))
-        engine.transcribe(to_float32(clips[0][1]))  # warm-up
-        for beam in (int(b) for b in args.beams.split(",")):
-            for name, items in conditions.items():
-                results[f"{model} beam {beam} {name}"] = measure(engine, items, beam)
-                print(name, model, beam, results[f"{model} beam {beam} {name}"], flush=True)
+    engines: dict[str, WhisperEngine] = {}
+    for run in args.runs.split(","):  # model:beam:condition
+        model, beam, condition = run.split(":")
+        if model not in engines:
+            engines[model] = WhisperEngine(SttOptions(model=model, cpu_threads=args.threads))
+            engines[model].transcribe(to_float32(clips[0][1]))  # warm-up
+        items = [(r, transforms[condition](a)) for r, a in clips]
+        results[run] = measure(engines[model], items, int(beam))
+        print(run, results[run], flush=True)
     print(json.dumps(results, indent=2))
 
 

@@ -64,6 +64,7 @@ class InterviewRecord:
         self._answer_slots: dict[int, tuple[str, int]] = {}
         self._revisions: set[asyncio.Task[None]] = set()
         self.revision_wait_s = 15.0  # `finish` waits this long at most for pending revisions
+        self._revisions_closed = False  # set once `finish` stops waiting for them
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -223,7 +224,11 @@ class InterviewRecord:
         self, segment: SegmentRow, transcript: Awaitable[Transcript], model: str
     ) -> None:
         try:
-            await self.revise(segment, await transcript, model)
+            result = await transcript
+            if self._revisions_closed:  # the report is written: transcript and report stay alike
+                log.warning("interview %s: segment %s revised too late; fast text kept", self.id, segment.id)
+                return
+            await self.revise(segment, result, model)
         except Exception as exc:  # busy or broken: the fast text is already stored
             log.warning(
                 "interview %s: segment %s keeps its fast text (%s: %s)",
@@ -259,8 +264,10 @@ class InterviewRecord:
     async def _wait_for_revisions(self) -> None:
         pending = list(self._revisions)
         if not pending:
+            self._revisions_closed = True
             return
         _, late = await asyncio.wait(pending, timeout=self.revision_wait_s)
+        self._revisions_closed = True
         if late:
             log.warning(
                 "interview %s: %d answers keep their fast text (accurate pass too slow)", self.id, len(late)

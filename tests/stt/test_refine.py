@@ -3,6 +3,7 @@ two packages (tiny stand-in parts, so the fast tier reads no 145 MB file)."""
 
 import asyncio
 import hashlib
+import os
 import threading
 
 import numpy as np
@@ -23,6 +24,7 @@ class FakeEngine:
         if self.gate is not None:
             self.gate.wait(5)
         self.threads.append(threading.current_thread().name)
+        self.nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
         return Transcript(text=f"{len(audio)} samples, beam {beam_size}")
 
 
@@ -31,6 +33,9 @@ async def test_transcribes_off_the_loop_with_the_engine_loaded_in_its_thread():
     refiner = Refiner(lambda: engine, "base")
     result = await refiner.transcribe(np.zeros(1600, dtype=np.int16), 5)
     assert result.text == "1600 samples, beam 5" and engine.threads == ["whisper-refine"]
+    # Linux nices one thread: the refiner runs at the lowest priority, the loop's thread does not
+    assert engine.nice == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19
     refiner.close()
 
 
