@@ -69,11 +69,11 @@ def through_opus(pcm: np.ndarray, bitrate: int = 32000) -> np.ndarray:
         frame.sample_rate, frame.pts = SAMPLE_RATE, i
         for packet in encoder.encode(frame):
             for decoded in decoder.decode(packet):
-                out.append(decoded.to_ndarray().reshape(-1))
-    audio = np.concatenate(out)
-    if audio.dtype != np.int16:
-        audio = (np.clip(audio, -1, 1) * 32767).astype(np.int16)
-    return audio[: len(pcm) + 960]
+                samples = decoded.to_ndarray()[0]  # libopus decodes to 48 kHz float here
+                if samples.dtype != np.int16:
+                    samples = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+                out.append(resample(samples, decoded.sample_rate, SAMPLE_RATE))
+    return np.concatenate(out)[: len(pcm) + 960]
 
 
 def through_mulaw(pcm: np.ndarray) -> np.ndarray:
