@@ -30,6 +30,8 @@ from store.accounts import AccountRepository
 from store.bus import InProcessBus
 from store.db import make_session_factory
 from store.repository import InterviewRepository
+from stt.models import served_name
+from stt.refine import Refiner
 from stt.whisper import WhisperEngine
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
@@ -49,6 +51,19 @@ def _load_grader() -> None:
         embeddings.embedder().load()
     except Exception as exc:  # the grader says "lexical" in every grade it makes
         log.warning("answers will be graded by words, not meaning: %s", exc)
+
+
+def make_refiner(settings: Settings) -> Refiner | None:
+    """The accurate second pass, unless it is off or would be the live model again
+    (base could not be assembled: tiny.en is then the fallback, and already live)."""
+    options = settings.stt.accurate_options()
+    if options is None:
+        return None
+    model = served_name(options.model)  # assembles base on first use (checksums verified)
+    if model == served_name(settings.stt.model):
+        log.warning("accurate pass off: %s is the live model already", model)
+        return None
+    return Refiner(lambda: WhisperEngine(options), model)
 
 
 def load_secret_key(settings: Settings) -> str:
@@ -89,6 +104,7 @@ class Runtime:
             self.llm = self.interviewer.primary.client
         self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
+        self.refiner: Refiner | None = None  # the accurate second pass, when configured
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self._voices: dict[str, SpeechSynthesizer] = {}
         self.vision: VisionWorker | None = None
@@ -124,6 +140,7 @@ class Runtime:
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
+        self.refiner = await asyncio.to_thread(make_refiner, self.settings)
         # each voice loaded before the first hand-over, with the acknowledgements that open most
         # replies already made: a reply's first audio is then ready the moment the turn ends
         for voice in [self.tts, *(self.voice(p.voice) for p in load_personas())]:
@@ -179,6 +196,8 @@ class Runtime:
             await asyncio.wait([task], timeout=5)
         if self.stt is not None:
             self.stt.close()
+        if self.refiner is not None:
+            self.refiner.close()
         if self.vision is not None:
             self.vision.close()
 
@@ -248,7 +267,9 @@ class Runtime:
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,
+            refiner=self.refiner,
         )
+        session.live_stt_model = served_name(self.settings.stt.model)
         task = asyncio.ensure_future(agent.run())
         task.add_done_callback(lambda _: self.evict(session.id))
         self._agents[session.id] = (agent, task)

@@ -166,6 +166,7 @@ class TranscriptSegment(BaseModel):
     kind: str
     interrupted: bool
     words: list[dict[str, Any]]
+    stt_model: str | None = None  # the model that wrote the text (spoken answers only)
 
 
 class Transcript(BaseModel):

@@ -28,11 +28,19 @@ class SttSettings(BaseModel):
     # utterances of different interviews are transcribed at once
     workers: int = Field(2, ge=1, le=16)  # 2 x 2 threads: ~2x 1 x 2 on 2 cores (bench.stt_pool)
     max_pending: int = Field(16, ge=1, le=1000)  # queued utterances before ENGINE_BUSY
+    # the accurate second pass over each finished answer (stored text, report); "" = off
+    accurate_model: str = "base"
+    accurate_threads: int = Field(1, ge=1, le=64)  # at the lowest CPU priority
 
     def options(self) -> SttOptions:
         return SttOptions(
             self.model, self.compute_type, self.cpu_threads, self.beam_size, num_workers=self.workers
         )
+
+    def accurate_options(self) -> SttOptions | None:
+        if not self.accurate_model:
+            return None
+        return SttOptions(self.accurate_model, self.compute_type, self.accurate_threads, 1)
 
 
 class TtsSettings(BaseModel):

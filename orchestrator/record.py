@@ -8,6 +8,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from store.repository import InterviewRepository
 if TYPE_CHECKING:
     from orchestrator.grading import Grade
     from orchestrator.llm_grading import LlmGrader
+    from stt.whisper import Transcript
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,14 @@ class InterviewRecord:
         self.llm_grader: LlmGrader | None = None
         # the voice agent and an /end request may both end an interview: one report, one grading
         self._finish_lock = asyncio.Lock()
+        # two-pass transcription: the model that hears spoken answers live (stamped on them),
+        # where each answer's text sits in `_answers`, and the accurate re-transcriptions under way
+        self.live_stt_model: str | None = None
+        self.last_answer: SegmentRow | None = None
+        self._answer_slots: dict[int, tuple[str, int]] = {}
+        self._revisions: set[asyncio.Task[None]] = set()
+        self.revision_wait_s = 15.0  # `finish` waits this long at most for pending revisions
+        self._revisions_closed = False  # set once `finish` stops waiting for them
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -173,26 +183,95 @@ class InterviewRecord:
             words=words or [],
             kind=kind,
             interrupted=interrupted,
+            stt_model=self.live_stt_model if speaker == "candidate" else None,
         )
         await asyncio.to_thread(self.repo.add_segment, row)
         if self.interview.started_at is None:
             self._spoke_before_start = True
+        if speaker == "candidate":
+            self.last_answer = row
         if speaker == "candidate" and question_id and kind == "answer":
-            self._answers.setdefault(question_id, []).append(text)
+            answers = self._answers.setdefault(question_id, [])
+            self._answer_slots[row.id] = (question_id, len(answers))
+            answers.append(text)
         self._recent.append((speaker, text))
-        await self.emit(
-            event(
-                "transcript",
-                speaker=speaker,
-                text=text,
-                final=True,
-                start=row.start,
-                end=row.end,
-                question_id=question_id,
-                interrupted=interrupted,
-            )
-        )
+        await self.emit(self._transcript_event(row))
         return row
+
+    def _transcript_event(self, row: SegmentRow, **extra: Any) -> Event:
+        return event(
+            "transcript",
+            speaker=row.speaker,
+            text=row.text,
+            final=True,
+            start=row.start,
+            end=row.end,
+            question_id=row.question_id,
+            interrupted=row.interrupted,
+            segment_id=row.id,
+            **extra,
+        )
+
+    # -- the accurate second pass --------------------------------------------
+    def revise_later(self, segment: SegmentRow, transcript: Awaitable[Transcript], model: str) -> None:
+        """Replace `segment`'s text with `transcript` when it arrives (`finish` waits for it);
+        if it fails, the fast text stays."""
+        task = asyncio.ensure_future(self._revise_when_ready(segment, transcript, model))
+        self._revisions.add(task)
+        task.add_done_callback(self._revisions.discard)
+
+    async def _revise_when_ready(
+        self, segment: SegmentRow, transcript: Awaitable[Transcript], model: str
+    ) -> None:
+        try:
+            result = await transcript
+            if self._revisions_closed:  # the report is written: transcript and report stay alike
+                log.warning("interview %s: segment %s revised too late; fast text kept", self.id, segment.id)
+                return
+            await self.revise(segment, result, model)
+        except Exception as exc:  # busy or broken: the fast text is already stored
+            log.warning(
+                "interview %s: segment %s keeps its fast text (%s: %s)",
+                self.id,
+                segment.id,
+                type(exc).__name__,
+                exc,
+            )
+
+    async def revise(self, segment: SegmentRow, transcript: Transcript, model: str) -> bool:
+        """Store the accurate pass's text and words for `segment`, use it for grading and the
+        report, and tell listeners (`transcript` with `revised: true`). An empty result (the
+        accurate model heard nothing) keeps the fast text. Returns whether it replaced."""
+        if transcript.empty:
+            return False
+        words = [
+            {
+                "word": w.text,
+                "start": round(segment.start + w.start, 3),
+                "end": round(segment.start + w.end, 3),
+                "probability": round(w.probability, 3),
+            }
+            for w in transcript.words
+        ]
+        await asyncio.to_thread(self.repo.revise_segment, segment.id, transcript.text, words, model)
+        segment.text, segment.words, segment.stt_model = transcript.text, words, model
+        slot = self._answer_slots.get(segment.id)
+        if slot is not None and slot[1] < len(self._answers.get(slot[0], [])):
+            self._answers[slot[0]][slot[1]] = transcript.text
+        await self.emit(self._transcript_event(segment, revised=True, stt_model=model))
+        return True
+
+    async def _wait_for_revisions(self) -> None:
+        pending = list(self._revisions)
+        if not pending:
+            self._revisions_closed = True
+            return
+        _, late = await asyncio.wait(pending, timeout=self.revision_wait_s)
+        self._revisions_closed = True
+        if late:
+            log.warning(
+                "interview %s: %d answers keep their fast text (accurate pass too slow)", self.id, len(late)
+            )
 
     async def finish(self, reason: str = "completed") -> dict[str, Any]:
         """End the interview, write the report, announce it. Idempotent."""
@@ -221,6 +300,7 @@ class InterviewRecord:
             if report is not None:
                 return report
         await self.update(status="completed", phase="completed", ended_at=utc_now())
+        await self._wait_for_revisions()  # the report reads the accurate text where it is ready
         segments = await asyncio.to_thread(self.repo.segments, self.id)
         attention = None
         if self.interview.mode == "video":

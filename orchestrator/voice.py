@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.audio import AudioChunk
 from core.errors import EngineBusy, InterviewEnded, ModeMismatch
 from core.events import ClientMessage, event, utc_now
@@ -28,6 +30,8 @@ from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.speaker import Speaker
 from store.bus import Subscription
+from store.models import SegmentRow
+from stt.refine import Refiner
 from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
 from stt.turns import TurnOptions, required_silence_ms
 from stt.whisper import Transcript
@@ -76,8 +80,10 @@ class VoiceAgent(Speaker):
         vision_fps: float = 4.0,
         beam_size: int | None = None,
         voices: Callable[[str | None], SpeechSynthesizer] | None = None,
+        refiner: Refiner | None = None,
     ) -> None:
         self.beam_size = beam_size  # narrow-band phone audio is worth a wider beam
+        self.refiner = refiner  # the accurate second pass over each finished answer
         self.session, self.transport, self.stt, self.tts = session, transport, stt, tts
         self.voices = voices or (lambda _voice: tts)  # a persona's voice, or the configured one
         self.options = options or VoiceOptions()
@@ -283,6 +289,7 @@ class VoiceAgent(Speaker):
             }
             for w in transcript.words
         ]
+        audio = seg.audio()  # kept for the accurate second pass
         seg.reset()
         self._spec = None
         self._prompted = False
@@ -291,10 +298,19 @@ class VoiceAgent(Speaker):
             "stt_ms": round(transcript.compute_ms),
             "stt_fast_path": transcript.fast_path,
         }
-        self._turn_task = self._spawn(self._respond(transcript.text, start, end, words, speech_end, metrics))
+        self._turn_task = self._spawn(
+            self._respond(transcript.text, start, end, words, speech_end, metrics, audio)
+        )
 
     async def _respond(
-        self, text: str, start: float, end: float, words: list[dict], speech_end: float, metrics: dict
+        self,
+        text: str,
+        start: float,
+        end: float,
+        words: list[dict],
+        speech_end: float,
+        metrics: dict,
+        audio: np.ndarray | None = None,
     ) -> None:
         if self._awaiting_consent:  # the caller's answer to the consent notice, not an interview answer
             self._decide_consent(consent.consent_from_speech(text))
@@ -303,9 +319,18 @@ class VoiceAgent(Speaker):
         try:
             async with self.session.lock:
                 reply = await self.session.answer(text, start, end, words)
+                answered = self.session.last_answer
         except InterviewEnded:
             return
         self._speak(reply, speech_end)
+        self._refine(answered, audio)
+
+    def _refine(self, segment: SegmentRow | None, audio: np.ndarray | None) -> None:
+        """Hand a stored answer to the accurate pass; its text replaces the fast one's later."""
+        if self.refiner is None or segment is None or audio is None or segment.id is None:
+            return
+        job = self.refiner.transcribe(audio, self.beam_size)
+        self.session.revise_later(segment, job, self.refiner.model)
 
     async def _keep_partial_answer(self) -> None:
         """The connection ended mid-answer: store what was said so far."""
@@ -316,13 +341,14 @@ class VoiceAgent(Speaker):
         with contextlib.suppress(Exception):
             transcript = await self.stt.transcribe(audio, self.beam_size, key=self.session.id)
             if not transcript.empty and self.session.current is not None:
-                await self.session.record(
+                row = await self.session.record(
                     "candidate",
                     transcript.text,
                     start,
                     start + len(audio) / 16000,
                     self.session.current.question_id,
                 )
+                self._refine(row, audio)
 
     # -- timers and client messages -------------------------------------------
     async def _tick(self) -> None:

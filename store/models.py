@@ -149,6 +149,9 @@ class SegmentRow(Base):
     kind: Mapped[str] = mapped_column(String(20), default="answer")
     words: Mapped[list[Any]] = mapped_column(JSON, default=list)
     interrupted: Mapped[bool] = mapped_column(default=False)
+    # the speech-to-text model that produced `text` (the accurate pass replaces the fast
+    # one's); None for typed text and rows from before migration 0005
+    stt_model: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 

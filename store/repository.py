@@ -133,6 +133,13 @@ class InterviewRepository:
             s.add(segment)
         return segment
 
+    def revise_segment(self, segment_id: int, text: str, words: list[Any], stt_model: str) -> None:
+        """The accurate pass's text replaces the fast one's (same segment, same times)."""
+        with self._sessions.begin() as s:
+            row = s.get(SegmentRow, segment_id)
+            if row is not None:
+                row.text, row.words, row.stt_model = text, words, stt_model
+
     def segments(self, interview_id: str) -> list[SegmentRow]:
         with self._sessions() as s:
             query = select(SegmentRow).where(SegmentRow.interview_id == interview_id)

@@ -210,8 +210,13 @@ function setQuestion(text, label) {
   $("question-label").textContent = label;
 }
 
-function caption(speaker, text, final) {
+function caption(speaker, text, final, segmentId, revised) {
   const list = $("captions");
+  if (revised) {  // the accurate pass's text replaces that answer's line; never a new line
+    const line = segmentId != null && list.querySelector(`li[data-segment="${Number(segmentId)}"] .text`);
+    if (line) line.textContent = text;
+    return;
+  }
   let item = state.partials[speaker] || null;
   if (!item) {
     item = document.createElement("li");
@@ -222,6 +227,7 @@ function caption(speaker, text, final) {
   }
   item.querySelector(".text").textContent = text;
   item.classList.toggle("partial", !final);
+  if (final && segmentId != null) item.dataset.segment = String(segmentId);
   state.partials[speaker] = final ? null : item;
   list.scrollTop = list.scrollHeight;
 }
@@ -233,7 +239,7 @@ function onEvent(event) {
     case "followup": setQuestion(data.text, "Follow-up question"); break;
     case "speaking": setState(data.state === "started" ? "speaking" : "listening"); break;
     case "thinking": setState("thinking"); break;
-    case "transcript": caption(data.speaker, data.text, data.final); break;
+    case "transcript": caption(data.speaker, data.text, data.final, data.segment_id, data.revised); break;
     case "time_remaining": $("time").textContent = `${data.formatted} left`; break;
     case "interview_ended": finished(true); break;
     case "error": if (data.code === "INTERVIEW_ENDED") finished(true); break;

@@ -74,6 +74,9 @@ async def test_spoken_interview_end_to_end(server, client):
     assert wer(" ".join(said), heard_by_server) < 0.2, heard_by_server
     candidate_segments = [s for s in transcript if s["speaker"] == "candidate"]
     assert len(candidate_segments) == len(said)
+    # ...and comes from the accurate second pass (Whisper base), not the live tiny.en
+    assert [s["stt_model"] for s in candidate_segments] == ["base"] * len(said)
+    assert all(s["stt_model"] is None for s in transcript if s["speaker"] == "interviewer")
     assert all(s["words"] and s["end"] > s["start"] for s in candidate_segments)
     assert [s["start"] for s in transcript] == sorted(s["start"] for s in transcript)
 
@@ -90,8 +93,12 @@ async def test_spoken_interview_end_to_end(server, client):
     phases = [e["data"]["phase"] for e in peer.events if e["type"] == "phase_update"]
     assert phases == ["intro", "questions", "wrap_up", "completed"]
     captions = [e for e in peer.events if e["type"] == "transcript" and e["data"]["speaker"] == "candidate"]
-    finals = [e for e in captions if e["data"]["final"]]
+    finals = [e for e in captions if e["data"]["final"] and not e["data"].get("revised")]
     assert len(finals) == len(said)
+    # each final caption was replaced by the accurate pass's text, matched by segment id
+    revised = {e["data"]["segment_id"]: e["data"]["text"] for e in captions if e["data"].get("revised")}
+    assert sorted(revised) == sorted(f["data"]["segment_id"] for f in finals)
+    assert sorted(revised.values()) == sorted(s["text"] for s in candidate_segments)
     first_final = captions.index(finals[0])
     assert first_final > 0 and not captions[first_final - 1]["data"]["final"]  # live caption came first
 
