@@ -85,23 +85,25 @@ async def answer_until_wrap_up(peer: CandidatePeer, clips: list[Clip]) -> list[T
 
 
 def turn_of(clip: Clip, result: TurnResult, events: list[dict]) -> Turn:
-    def first(kind: str, **match: object) -> dict:
-        return next(
-            (
-                e["data"]
-                for e in events
-                if e["type"] == kind and all(e["data"].get(k) == v for k, v in match.items())
-            ),
-            {},
-        )
+    """The answer's first final caption; the metrics of the last turn it caused (a cut-in
+    inside a pause makes an earlier one): the reply that followed the whole answer."""
 
-    caption = first("transcript", speaker="candidate", final=True)
+    def matching(kind: str, **match: object) -> list[dict]:
+        return [
+            e["data"]
+            for e in events
+            if e["type"] == kind and all(e["data"].get(k) == v for k, v in match.items())
+        ]
+
+    captions = matching("transcript", speaker="candidate", final=True)
+    thinking = matching("thinking")
+    speaking = matching("speaking", state="started")
     return Turn(
         clip,
         result,
-        first("thinking").get("metrics", {}),
-        first("speaking", state="started"),
-        caption.get("text"),
+        thinking[-1].get("metrics", {}) if thinking else {},
+        speaking[-1] if speaking else {},
+        captions[0].get("text") if captions else None,
     )
 
 
