@@ -196,6 +196,21 @@ async def wait_for_turn(peer: CandidatePeer, cursor: int, timeout: float = 90) -
     return peer.events.index(ev) + 1
 
 
+async def wait_until_answered(peer: CandidatePeer, cursor: int, quiet_s: float = 0.6) -> int:
+    """`wait_for_turn`, then on until the interviewer is done: a reply that cut in during a
+    pause is stopped by the candidate resuming, and the real reply follows it. Done = no
+    new `thinking` or `speaking` event and nothing audible for `quiet_s`."""
+    cursor = await wait_for_turn(peer, cursor)
+    while True:
+        await asyncio.sleep(quiet_s)
+        pending = [e for e in peer.events[cursor:] if e["type"] in ("thinking", "speaking")]
+        heard = peer.first_audible_after(time.monotonic() - quiet_s)
+        if not pending and heard is None:
+            return cursor
+        if pending:
+            cursor = await wait_for_turn(peer, cursor)
+
+
 async def speak_turn(peer: CandidatePeer, clip: Clip) -> TurnResult:
     """Say one answer; measure how fast (and whether too early) the reply came."""
     sent_end = await peer.say(clip.pcm)

@@ -18,6 +18,7 @@ import asyncio
 import json
 import multiprocessing
 import random
+import time
 
 import httpx
 import numpy as np
@@ -109,6 +110,8 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
                         (clip.pause_kind, heard is not None and heard < clip_start + b / SAMPLE_RATE)
                     )
                 marks = await caller.wait_turn(marks, timeout=60)
+                await until_quiet(caller)
+                marks = len(caller.marks)  # an interrupted reply may or may not have left a mark
                 reply = caller.first_audible_after(speech_end)
                 latencies.append((reply - speech_end) * 1000 if reply else float("inf"))
                 if await wrapping_up(base_url, interview_id):
@@ -142,6 +145,14 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
         ),
         "latencies_ms": [round(v) if v != float("inf") else None for v in latencies],
     }
+
+
+async def until_quiet(caller: SimulatedCaller, quiet_s: float = 1.0, timeout: float = 60) -> None:
+    """On until the interviewer has said nothing for `quiet_s` (a reply that cut in during a
+    pause is stopped by the caller resuming; the real reply follows it)."""
+    deadline = time.monotonic() + timeout
+    while caller.first_audible_after(time.monotonic() - quiet_s) is not None and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
 
 
 async def stored_events(base_url: str, interview_id: str) -> list[dict]:

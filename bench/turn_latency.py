@@ -33,6 +33,7 @@ from bench.common import (
     speak_turn,
     stored_candidate_text,
     wait_for_turn,
+    wait_until_answered,
 )
 from media.webrtc.candidate import CandidatePeer
 
@@ -68,7 +69,7 @@ async def answer_until_wrap_up(peer: CandidatePeer, clips: list[Clip]) -> list[T
     cursor = 0
     for clip in clips:
         try:
-            cursor = await wait_for_turn(peer, cursor)
+            cursor = await wait_until_answered(peer, cursor)
         except TimeoutError:
             break
         if any(e["data"].get("phase") == "wrap_up" for e in peer.events if e["type"] == "phase_update"):
