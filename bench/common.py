@@ -199,16 +199,20 @@ async def wait_for_turn(peer: CandidatePeer, cursor: int, timeout: float = 90) -
 async def wait_until_answered(peer: CandidatePeer, cursor: int, quiet_s: float = 0.6) -> int:
     """`wait_for_turn`, then on until the interviewer is done: a reply that cut in during a
     pause is stopped by the candidate resuming, and the real reply follows it. Done = no
-    new `thinking` or `speaking` event and nothing audible for `quiet_s`."""
+    reply playing or being prepared (a `thinking` answered within 3 s, or abandoned) and
+    nothing audible for `quiet_s`."""
     cursor = await wait_for_turn(peer, cursor)
+    since = time.monotonic()
     while True:
-        await asyncio.sleep(quiet_s)
-        pending = [e for e in peer.events[cursor:] if e["type"] in ("thinking", "speaking")]
-        heard = peer.first_audible_after(time.monotonic() - quiet_s)
-        if not pending and heard is None:
+        await asyncio.sleep(0.1)
+        now = time.monotonic()
+        turn = [e for e in peer.events[cursor:] if e["type"] in ("thinking", "speaking")]
+        if turn and turn[-1]["type"] == "speaking":  # a reply started (and maybe stopped): its end
+            cursor, since = await wait_for_turn(peer, cursor), time.monotonic()
+        elif turn and now - since < 3:  # thinking: a reply is probably coming
+            continue
+        elif now - since >= quiet_s and peer.first_audible_after(now - quiet_s) is None:
             return cursor
-        if pending:
-            cursor = await wait_for_turn(peer, cursor)
 
 
 async def speak_turn(peer: CandidatePeer, clip: Clip) -> TurnResult:
@@ -243,6 +247,19 @@ async def stored_candidate_text(base_url: str, interview_id: str) -> list[str]:
         )
         response.raise_for_status()
         return [s["text"] for s in response.json()["segments"] if s["speaker"] == "candidate"]
+
+
+async def settled_transcript(base_url: str, interviews: list[str], settle_s: int = 30) -> list[str]:
+    """The candidate's stored segments once the background second pass has had its time:
+    read until two reads 5 s apart agree (at most `settle_s`)."""
+    previous: list[str] | None = None
+    for _ in range(settle_s // 5):
+        current = [text for i in interviews for text in await stored_candidate_text(base_url, i)]
+        if current == previous:
+            break
+        previous = current
+        await asyncio.sleep(5)
+    return current
 
 
 def corpus_wer(references: list[str], hypotheses: list[str]) -> float | None:

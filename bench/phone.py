@@ -36,14 +36,13 @@ from bench.common import (
     ramp,
     recruiter_key,
     server_process,
-    stored_candidate_text,
+    settled_transcript,
 )
 from core.audio import SAMPLE_RATE, mulaw_decode, mulaw_encode, resample, to_float32
 from media.phone.caller import SimulatedCaller
 from media.phone.transport import PHONE_RATE
 
 COMPLETE = [a for i, a in enumerate(ANSWERS) if "|" not in a and i != 5]
-SETTLE_S = 10  # the accurate second pass re-transcribes answers in the background
 
 
 def phone_pcm(clip: Clip) -> np.ndarray:
@@ -97,6 +96,7 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
         before = said
         try:
             marks = await caller.wait_turn(timeout=120)
+            await until_quiet(caller)
             for clip in clips[said:]:
                 sent_end = await caller.say(phone_pcm(clip))
                 clip_start = sent_end - len(clip.pcm) / SAMPLE_RATE
@@ -122,8 +122,7 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
             await caller.hang_up()
         if said == before:
             break
-    await asyncio.sleep(SETTLE_S)
-    stored = [t for i in interviews for t in await stored_candidate_text(base_url, i)]
+    stored = await settled_transcript(base_url, interviews)
     events = [e for i in interviews for e in await stored_events(base_url, i)]
     captions = [
         e["data"]["text"]
@@ -136,6 +135,10 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
         **level_figures(latencies),
         "thinking_pauses": len(cut_ins),
         "cut_ins_in_pauses": sum(c for _, c in cut_ins),
+        "cut_ins_by_kind": {
+            kind: f"{sum(c for k, c in cut_ins if k == kind)}/{sum(k == kind for k, _ in cut_ins)}"
+            for kind in sorted({k for k, _ in cut_ins})
+        },
         "answers_talked_over": talked_over,
         "stored_transcript_wer": corpus_wer(references, stored),
         "caption_wer": corpus_wer(references, captions),

@@ -30,14 +30,12 @@ from bench.common import (
     medians,
     percentile,
     server_process,
+    settled_transcript,
     speak_turn,
-    stored_candidate_text,
     wait_for_turn,
     wait_until_answered,
 )
 from media.webrtc.candidate import CandidatePeer
-
-TRANSCRIPT_SETTLE_S = 20  # the accurate second pass re-transcribes answers in the background
 
 
 @dataclass
@@ -106,19 +104,6 @@ def turn_of(clip: Clip, result: TurnResult, events: list[dict]) -> Turn:
         speaking[-1] if speaking else {},
         captions[0].get("text") if captions else None,
     )
-
-
-async def settled_transcript(base_url: str, interviews: list[str]) -> list[str]:
-    """The candidate's stored segments once the background second pass has had its time:
-    read until two reads 5 s apart agree (at most TRANSCRIPT_SETTLE_S)."""
-    previous: list[str] | None = None
-    for _ in range(TRANSCRIPT_SETTLE_S // 5):
-        current = [text for i in interviews for text in await stored_candidate_text(base_url, i)]
-        if current == previous:
-            break
-        previous = current
-        await asyncio.sleep(5)
-    return current
 
 
 def figures(turns: list[Turn], stored: list[str], interviews: int) -> dict:
