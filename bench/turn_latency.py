@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import sys
 from dataclasses import dataclass
 
 from bench.common import (
@@ -45,6 +46,7 @@ class Turn:
     thinking: dict  # the server's metrics for the turn that followed the answer
     speaking: dict  # the `speaking` "started" event's data of the reply
     caption: str | None  # the first final live caption of the answer
+    all_captions: str  # every final caption of the answer (more than one after a cut-in)
 
 
 async def measure(base_url: str, clips: list[Clip], peer_options: dict[str, int] | None = None) -> dict:
@@ -73,7 +75,10 @@ async def answer_until_wrap_up(peer: CandidatePeer, clips: list[Clip]) -> list[T
         if any(e["data"].get("phase") == "wrap_up" for e in peer.events if e["type"] == "phase_update"):
             break
         start = len(peer.events)  # this answer's events: from here to the next answer
-        said.append((clip, await speak_turn(peer, clip), start))
+        result = await speak_turn(peer, clip)
+        said.append((clip, result, start))
+        latency = "-" if result.latency_ms is None else f"{result.latency_ms:.0f} ms"
+        print(f"answer {clip.name}: {latency}, cut in: {result.pause_cut_ins}", file=sys.stderr, flush=True)
     with contextlib.suppress(TimeoutError):  # the last reply's events
         await wait_for_turn(peer, cursor, timeout=15)
     turns = []
@@ -103,6 +108,7 @@ def turn_of(clip: Clip, result: TurnResult, events: list[dict]) -> Turn:
         thinking[-1].get("metrics", {}) if thinking else {},
         speaking[-1] if speaking else {},
         captions[0].get("text") if captions else None,
+        " ".join(c.get("text", "") for c in captions),
     )
 
 
@@ -126,6 +132,7 @@ def figures(turns: list[Turn], stored: list[str], interviews: int) -> dict:
         "answers_talked_over": sum(t.result.cut_off for t in turns),
         "stored_transcript_wer": corpus_wer(references, stored),
         "caption_wer": corpus_wer(references, [t.caption or "" for t in turns]),
+        "caption_wer_every_final": corpus_wer(references, [t.all_captions for t in turns]),
         "server_breakdown": medians([t.thinking for t in turns]) | medians([t.speaking for t in turns]),
         "client_breakdown": client_breakdown(turns),
         "per_turn": [
