@@ -96,7 +96,7 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
         interviews.append(interview_id)
         before = said
         try:
-            marks = await caller.wait_turn(timeout=120)
+            await caller.wait_turn(timeout=120)
             await until_quiet(caller)
             for clip in clips[said:]:
                 sent_end = await caller.say(phone_pcm(clip))
@@ -110,9 +110,11 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
                     cut_ins.append(
                         (clip.pause_kind, heard is not None and heard < clip_start + b / SAMPLE_RATE)
                     )
-                marks = await caller.wait_turn(marks, timeout=60)
+                # the reply to the whole answer (not one that cut in during a pause), then its end
+                deadline = time.monotonic() + 20
+                while caller.first_audible_after(speech_end) is None and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
                 await until_quiet(caller)
-                marks = len(caller.marks)  # an interrupted reply may or may not have left a mark
                 print(
                     f"answer {clip.name}: {latencies_note(caller, speech_end)}", file=sys.stderr, flush=True
                 )
@@ -159,7 +161,7 @@ def latencies_note(caller: SimulatedCaller, speech_end: float) -> str:
     return "-" if heard is None else f"{(heard - speech_end) * 1000:.0f} ms"
 
 
-async def until_quiet(caller: SimulatedCaller, quiet_s: float = 1.0, timeout: float = 60) -> None:
+async def until_quiet(caller: SimulatedCaller, quiet_s: float = 1.5, timeout: float = 60) -> None:
     """On until the interviewer has said nothing for `quiet_s` (a reply that cut in during a
     pause is stopped by the caller resuming; the real reply follows it)."""
     deadline = time.monotonic() + timeout
