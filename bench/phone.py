@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import random
@@ -23,6 +24,7 @@ import time
 
 import httpx
 import numpy as np
+import websockets
 
 from api.server import InterviewClient
 from bench.common import (
@@ -99,7 +101,10 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
             await caller.wait_turn(timeout=120)
             await until_quiet(caller)
             for clip in clips[said:]:
-                sent_end = await caller.say(phone_pcm(clip))
+                if caller.close_code is not None:
+                    break  # the interview ended (its plan ran out): the next answers go to a new call
+                pcm = phone_pcm(clip)
+                sent_end = await asyncio.wait_for(caller.say(pcm), len(pcm) / SAMPLE_RATE + 10)
                 clip_start = sent_end - len(clip.pcm) / SAMPLE_RATE
                 speech_end = clip_start + clip.speech_end / SAMPLE_RATE
                 said += 1
@@ -125,7 +130,8 @@ async def corpus_call(base_url: str, clips: list[Clip]) -> dict:
         except TimeoutError:
             pass  # the interview ended (its plan ran out): the next answers go to a new call
         finally:
-            await caller.hang_up()
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await caller.hang_up()
         if said == before:
             break
     stored = await settled_transcript(base_url, interviews)
