@@ -93,7 +93,7 @@ class Speaker:
         if playback is None or playback.id != utterance_id:
             return
         playback.first_audio_mono = mono
-        data: dict = {"state": "started", "kind": playback.reply.kind}
+        data: dict = {"state": "started", "kind": playback.reply.kind, "first_audio_at": mono}
         if playback.speech_end_mono is not None:
             data["reply_latency_ms"] = round((mono - playback.speech_end_mono) * 1000)
         self._spawn(self.session.emit(event("speaking", **data)))

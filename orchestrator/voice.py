@@ -297,6 +297,7 @@ class VoiceAgent(Speaker):
             "end_of_turn_ms": round((time.monotonic() - speech_end) * 1000),
             "stt_ms": round(transcript.compute_ms),
             "stt_fast_path": transcript.fast_path,
+            "speech_end_at": speech_end,  # time.monotonic(), for a client on this machine
         }
         self._turn_task = self._spawn(
             self._respond(transcript.text, start, end, words, speech_end, metrics, audio)
