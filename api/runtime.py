@@ -30,6 +30,7 @@ from store.accounts import AccountRepository
 from store.bus import InProcessBus
 from store.db import make_session_factory
 from store.repository import InterviewRepository
+from stt import smart_turn
 from stt.whisper import WhisperEngine
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
@@ -89,6 +90,7 @@ class Runtime:
             self.llm = self.interviewer.primary.client
         self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
+        self.smart_turn: smart_turn.SmartTurn | None = None  # None: turns decided from the text alone
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self._voices: dict[str, SpeechSynthesizer] = {}
         self.vision: VisionWorker | None = None
@@ -124,6 +126,8 @@ class Runtime:
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
+        if self.settings.turns.smart_turn:
+            self.smart_turn = await asyncio.to_thread(smart_turn.load, self.settings.turns.smart_turn_model)
         await self.tts.synthesize_async("Ready.")
         for persona in load_personas():  # each persona's voice ready before the first hand-over
             await self.voice(persona.voice).synthesize_async("Ready.")
@@ -246,6 +250,7 @@ class Runtime:
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,
+            smart_turn=self.smart_turn,
         )
         task = asyncio.ensure_future(agent.run())
         task.add_done_callback(lambda _: self.evict(session.id))

@@ -166,7 +166,9 @@ def load(path: str = "") -> SmartTurn | None:
         )
         return None
     try:
-        return SmartTurn(model_path)
+        model = SmartTurn(model_path)
+        model.predict(np.zeros(SAMPLE_RATE, dtype=np.float32))  # the first run is slower: not a candidate's
+        return model
     except Exception as exc:  # a corrupt file must not stop the server
         log.warning("Smart Turn model at %s failed to load (%s): transcript cues only", model_path, exc)
         return None
