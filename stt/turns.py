@@ -27,12 +27,15 @@ TRAILING_WORDS = set(
     """and but or because although though unless whether while until since if
     the a an to of with for in on at by from into about over under between through than as
     that which whose where my our your their his her its this these those some any each every
-    i we they he she is are was were be been being will would can could should might must not
+    i we they he she be been being not
     how what why when who
     then very um uh er erm hmm like basically actually""".split()
 )
-# Dangling unless a subject comes right before ("I did." is an answer, "...the numbers did." is not).
-AUXILIARIES = {"do", "does", "did", "have", "has", "had"}
+# Dangling unless a subject comes right before ("I did.", "than he was." end a sentence;
+# "...the numbers did." and "the main problem is." do not).
+AUXILIARIES = set(
+    "do does did have has had am is are was were will would can could should might must".split()
+)
 SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "that", "so", "yes", "no"}
 DONE_PHRASES = ("that's it", "that's all", "that is all", "that's about it", "i'm done", "done")
 FILLER_ONLY = re.compile(r"^(?:\s*(?:um+|uh+|er+|erm|hmm+|mm+|ah+)[\s,.!?]*)+$", re.IGNORECASE)
