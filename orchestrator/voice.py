@@ -238,7 +238,7 @@ class VoiceAgent(Speaker):
                 self._last_candidate_speech = time.monotonic()
                 self.turn.started()
             elif change is SegmenterEvent.SPEECH_PAUSED:
-                self.turn.paused()
+                self.turn.paused(self.segmenter.silence_ms)
                 self._speculate()
             elif change is SegmenterEvent.SPEECH_RESUMED:
                 self.turn.resumed()

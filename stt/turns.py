@@ -141,8 +141,9 @@ class EndOfTurn:
         self.started_at, self.paused_at = self._clock(), None
         self.text = self.probability = None
 
-    def paused(self) -> None:
-        self.paused_at = self._clock()
+    def paused(self, silent_ms: float = 0.0) -> None:
+        """Speech paused `silent_ms` ago (the VAD's window that noticed it)."""
+        self.paused_at = self._clock() - silent_ms / 1000
         self.text = self.probability = None
 
     def resumed(self) -> None:
