@@ -167,7 +167,13 @@ class EndOfTurn:
         started = self.started_at if self.started_at is not None else self._clock()
         if self._clock() - started >= self.options.max_answer_s:
             return TurnDecision(0, ending(self.text), "max_length")
-        return decide(self.text, self.probability if self.use_model else None, self.options)
+        if not self.use_model:
+            return decide(self.text, None, self.options)
+        verdict = decide(self.text, self.probability, self.options)
+        if self.probability is None:  # the model is late (a busy machine): no fast reply without it
+            silence = max(verdict.required_silence_ms, self.options.disagree_silence_ms)
+            return TurnDecision(silence, verdict.text_ending, verdict.reason)
+        return verdict
 
     def should_end(self) -> bool:
         """The candidate is silent, and has been for as long as the cues ask."""

@@ -178,3 +178,9 @@ def test_decide_names_its_reason():
     assert decide("we checked and the numbers did", 0.9, OPTS).reason == "dangling"
     assert decide("I think so.", None, OPTS).reason == "text_only"
     assert required_silence_ms("Yes, I have.", OPTS, 0.8) == OPTS.confident_silence_ms
+
+
+def test_a_late_model_answer_is_waited_for_not_guessed():
+    turn, clock = fresh()  # Smart Turn never answers (queued behind other interviews)
+    ended = end_after_silence(turn, clock, "I would add an index on the email column.", None)
+    assert ended == pytest.approx(OPTS.disagree_silence_ms, abs=20)
