@@ -108,7 +108,9 @@ def decide(text: str, probability: float | None, options: TurnOptions) -> TurnDe
         return TurnDecision(options.incomplete_silence_ms, kind, "unlikely")
     if kind == "complete" and probability >= options.confident_probability:
         return TurnDecision(options.confident_silence_ms, kind, "agree")
-    if kind == "complete" and short and probability >= options.short_answer_probability:
+    if short and probability >= options.short_answer_probability and (
+        kind == "complete" or probability >= options.confident_probability
+    ):  # Whisper often leaves "Yes" without a full stop
         return TurnDecision(options.confident_silence_ms, kind, "short")
     return TurnDecision(options.disagree_silence_ms, kind, "disagree")
 
