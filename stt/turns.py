@@ -10,8 +10,9 @@ ends, 279 mid-clause cuts, 100 ms after the last word): text complete and
 probability >= 0.7 at 70 % of true ends but only 6 % of mid-clause cuts; the
 text alone reads complete at 43 % of mid-clause cuts, so it never decides fast
 on its own. Smart Turn is asked once, at the first silent window: after 0.6 s
-of silence it calls 64 % of mid-clause cuts finished (silence itself sways it). Each cue's silence below is the wait after the candidate's last
-voiced window; the patient wait rides out a 2.0 s thinking pause.
+of silence it calls 64 % of mid-clause cuts finished (silence itself sways it).
+Each cue's silence below is the wait after the candidate's last voiced window;
+the patient wait rides out a 2.0 s thinking pause.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ Reason = Literal["agree", "short", "disagree", "unlikely", "dangling", "text_onl
 class TurnOptions:
     """How long a silence must last before the interviewer takes the turn."""
 
-    confident_silence_ms: int = 200  # text complete and Smart Turn agrees
+    # Piper's candidate voice pauses 190-230 ms between sentences; 200 would cut in there
+    confident_silence_ms: int = 300  # text complete and Smart Turn agrees
     disagree_silence_ms: int = 800  # one cue says finished, the other is not sure
     incomplete_silence_ms: int = 2500  # dangling word, or Smart Turn hears an unfinished turn
     confident_probability: float = 0.7  # Smart Turn at or above: finished

@@ -13,9 +13,11 @@ from core.audio import AudioChunk
 from orchestrator.voice import VoiceAgent
 from stt.segmenter import SegmenterEvent
 from stt.smart_turn import TurnProbability
+from stt.turns import TurnOptions
 from stt.whisper import Transcript
 
 CHUNK = np.zeros(320, dtype=np.int16)
+FAST = TurnOptions().confident_silence_ms  # 300 ms by default
 
 
 class ScriptedSegmenter:
@@ -97,14 +99,14 @@ async def feed(agent: VoiceAgent, voiced: bool, ms: int, until: list | None = No
     return ms
 
 
-async def test_a_finished_answer_ends_after_about_200_ms_with_its_metrics():
+async def test_a_finished_answer_ends_after_the_confident_silence_with_its_metrics():
     agent, ended, _ = make_agent("I would add an index on the email column.", 0.92)
     await feed(agent, True, 2000)
     silence = await feed(agent, False, 3000, until=ended)
-    assert 180 <= silence <= 260
+    assert FAST - 20 <= silence <= FAST + 60
     (metrics,) = ended
     assert metrics["smart_turn_prob"] == 0.92 and metrics["smart_turn_ms"] == 31.0
-    assert metrics["required_silence_ms"] == 200 and metrics["text_ending"] == "complete"
+    assert metrics["required_silence_ms"] == FAST and metrics["text_ending"] == "complete"
 
 
 async def test_a_thinking_pause_is_not_talked_over_and_stale_guesses_are_dropped():
@@ -117,7 +119,7 @@ async def test_a_thinking_pause_is_not_talked_over_and_stale_guesses_are_dropped
     assert agent._spec is None and agent.turn.text is None
     stt.text, turn.p = "I would start with the logs and then write a test.", 0.95  # type: ignore[union-attr]
     silence = await feed(agent, False, 3000, until=ended)
-    assert silence <= 260 and ended[0]["text"].endswith("write a test.")
+    assert silence <= FAST + 60 and ended[0]["text"].endswith("write a test.")
     assert stt.calls == 2 and turn.calls == 2  # type: ignore[union-attr]
 
 

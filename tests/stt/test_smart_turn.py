@@ -64,7 +64,6 @@ def test_human_speech_sounds_finished_at_its_end_not_mid_clause(model, name, end
     assert at_end.probability >= 0.7
     for mid in mid_s:
         assert model.predict(cut(name, mid)).probability <= 0.3, mid
-    assert at_end.compute_ms < 500  # ~30 ms on one thread; generous for a shared machine
 
 
 @pytest.mark.slow

@@ -87,10 +87,10 @@ def fresh(use_model: bool = True) -> tuple[EndOfTurn, Clock]:
     return turn, clock
 
 
-def test_a_clearly_finished_answer_ends_within_about_200_ms():
+def test_a_clearly_finished_answer_ends_within_the_confident_silence():
     turn, clock = fresh()
     ended = end_after_silence(turn, clock, "I would add an index on the email column.", 0.93)
-    assert ended is not None and ended <= 220
+    assert ended is not None and ended <= OPTS.confident_silence_ms + 20
     assert turn.decision() is not None and turn.decision().reason == "agree"
 
 
@@ -99,7 +99,10 @@ def test_a_thinking_pause_after_finished_looking_text_is_ridden_out():
     turn, clock = fresh()
     assert end_after_silence(turn, clock, "I would start with the logs.", 0.08, up_to_s=2.0) is None
     speak(turn, clock, 1.5)  # goes on after 2.0 s of silence: nothing was said over them
-    assert end_after_silence(turn, clock, "I would start with the logs and then a test.", 0.9) <= 220
+    assert (
+        end_after_silence(turn, clock, "I would start with the logs and then a test.", 0.9)
+        <= OPTS.confident_silence_ms + 20
+    )
 
 
 def test_an_unfinished_looking_pause_ends_if_the_silence_goes_on():
@@ -117,13 +120,17 @@ def test_a_dangling_word_waits_whatever_the_model_says():
 
 def test_a_short_yes_is_answered_promptly_when_the_model_agrees():
     turn, clock = fresh()
-    assert end_after_silence(turn, clock, "Yes.", 0.6) <= 220
+    assert end_after_silence(turn, clock, "Yes.", 0.6) <= OPTS.confident_silence_ms + 20
     turn, clock = fresh()
-    assert end_after_silence(turn, clock, "No, never.", 0.55) <= 220
+    assert end_after_silence(turn, clock, "No, never.", 0.55) <= OPTS.confident_silence_ms + 20
     turn, clock = fresh()  # tiny.en often leaves a one-word answer without a full stop
-    assert end_after_silence(turn, clock, "Yes", 0.93) <= 220
+    assert end_after_silence(turn, clock, "Yes", 0.93) <= OPTS.confident_silence_ms + 20
     turn, clock = fresh()  # the model hesitates: a little more room
-    assert 220 < end_after_silence(turn, clock, "Yes.", 0.4) <= OPTS.disagree_silence_ms + 20
+    assert (
+        OPTS.confident_silence_ms + 20
+        < end_after_silence(turn, clock, "Yes.", 0.4)
+        <= OPTS.disagree_silence_ms + 20
+    )
 
 
 def test_disagreement_waits_longer_than_agreement_but_less_than_a_thinking_pause():
