@@ -44,7 +44,7 @@ FILLER_ONLY = re.compile(r"^(?:\s*(?:um+|uh+|er+|erm|hmm+|mm+|ah+)[\s,.!?]*)+$",
 
 
 Ending = Literal["complete", "unsure", "incomplete"]
-Reason = Literal["agree", "short", "disagree", "unlikely", "dangling", "text_only", "max_length"]
+Reason = Literal["agree", "short", "done", "disagree", "unlikely", "dangling", "text_only", "max_length"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def ending(text: str) -> Ending:
     if not stripped or FILLER_ONLY.match(stripped):
         return "incomplete"
     lowered = stripped.lower().rstrip(".!? ")
-    if lowered.endswith(DONE_PHRASES):
+    if said_done(stripped):
         return "complete"
     words = re.findall(r"[a-z']+", lowered)
     if not words or words[-1] in TRAILING_WORDS or stripped.endswith(("...", "…", "-", ",")):
@@ -89,6 +89,11 @@ def ending(text: str) -> Ending:
     if words[-1] in AUXILIARIES and (len(words) < 2 or words[-2] not in SUBJECTS):
         return "incomplete"
     return "complete" if stripped.endswith((".", "!", "?")) else "unsure"
+
+
+def said_done(text: str) -> bool:
+    """The answer closes on "that's it", "that's all", "I'm done"..."""
+    return text.strip().lower().rstrip(".!? ").endswith(DONE_PHRASES)
 
 
 def looks_complete(text: str) -> bool:
@@ -107,12 +112,16 @@ def decide(text: str, probability: float | None, options: TurnOptions) -> TurnDe
         if kind == "complete":
             silence = options.short_answer_silence_ms if short else options.complete_silence_ms
         return TurnDecision(silence, kind, "text_only")
+    if said_done(text):  # "That's it." is the candidate handing the turn over, whatever the tone
+        return TurnDecision(options.confident_silence_ms, kind, "done")
     if probability < options.unlikely_probability:
         return TurnDecision(options.incomplete_silence_ms, kind, "unlikely")
     if kind == "complete" and probability >= options.confident_probability:
         return TurnDecision(options.confident_silence_ms, kind, "agree")
-    if short and probability >= options.short_answer_probability and (
-        kind == "complete" or probability >= options.confident_probability
+    if (
+        short
+        and probability >= options.short_answer_probability
+        and (kind == "complete" or probability >= options.confident_probability)
     ):  # Whisper often leaves "Yes" without a full stop
         return TurnDecision(options.confident_silence_ms, kind, "short")
     return TurnDecision(options.disagree_silence_ms, kind, "disagree")

@@ -193,3 +193,10 @@ def test_a_late_model_answer_is_waited_for_not_guessed():
     turn, clock = fresh()  # Smart Turn never answers (queued behind other interviews)
     ended = end_after_silence(turn, clock, "I would add an index on the email column.", None)
     assert ended == pytest.approx(OPTS.disagree_silence_ms, abs=20)
+
+
+def test_saying_that_is_it_hands_the_turn_over_whatever_the_tone():
+    turn, clock = fresh()  # seen with the Piper candidate: Smart Turn 0.03 on "That's it."
+    ended = end_after_silence(turn, clock, "I would write a design document first. That's it.", 0.03)
+    assert ended is not None and ended <= OPTS.confident_silence_ms + 20
+    assert turn.decision() is not None and turn.decision().reason == "done"
