@@ -10,7 +10,7 @@ import pytest
 from core.audio import SAMPLE_RATE, read_wav, to_float32
 from stt import smart_turn
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "speech"  # not data/: .gitignore keeps that for databases
 
 
 def test_features_follow_whisper_layout_and_pad_at_the_start():
