@@ -45,7 +45,7 @@ class TtsSettings(BaseModel):
 class TurnSettings(BaseModel):
     smart_turn: bool = True  # Smart Turn v3.2 hears whether an answer is finished
     smart_turn_model: str = ""  # its ONNX file; default: the copy `python -m stt.smart_turn --install` made
-    confident_silence_ms: int = Field(300, ge=60, le=5000)  # text finished and Smart Turn agrees
+    confident_silence_ms: int = Field(400, ge=60, le=5000)  # text finished and Smart Turn agrees
     disagree_silence_ms: int = Field(800, ge=100, le=10000)  # one cue says finished, the other not
     confident_probability: float = Field(0.7, ge=0, le=1)
     short_answer_probability: float = Field(0.5, ge=0, le=1)
