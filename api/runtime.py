@@ -30,6 +30,7 @@ from store.accounts import AccountRepository
 from store.bus import InProcessBus
 from store.db import make_session_factory
 from store.repository import InterviewRepository
+from stt import smart_turn
 from stt.models import served_name
 from stt.refine import Refiner
 from stt.whisper import WhisperEngine
@@ -105,6 +106,7 @@ class Runtime:
         self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
         self.refiner: Refiner | None = None  # the accurate second pass, when configured
+        self.smart_turn: smart_turn.SmartTurn | None = None  # None: turns decided from the text alone
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self._voices: dict[str, SpeechSynthesizer] = {}
         self.vision: VisionWorker | None = None
@@ -141,6 +143,8 @@ class Runtime:
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         self.refiner = await asyncio.to_thread(make_refiner, self.settings)
+        if self.settings.turns.smart_turn:
+            self.smart_turn = await asyncio.to_thread(smart_turn.load, self.settings.turns.smart_turn_model)
         # each voice loaded before the first hand-over, with the acknowledgements that open most
         # replies already made: a reply's first audio is then ready the moment the turn ends
         for voice in [self.tts, *(self.voice(p.voice) for p in load_personas())]:
@@ -268,6 +272,7 @@ class Runtime:
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,
             refiner=self.refiner,
+            smart_turn=self.smart_turn,
         )
         session.live_stt_model = served_name(self.settings.stt.model)
         task = asyncio.ensure_future(agent.run())

@@ -55,6 +55,14 @@ class TtsSettings(BaseModel):
 
 
 class TurnSettings(BaseModel):
+    smart_turn: bool = True  # Smart Turn v3.2 hears whether an answer is finished
+    smart_turn_model: str = ""  # its ONNX file; default: the copy `python -m stt.smart_turn --install` made
+    confident_silence_ms: int = Field(400, ge=60, le=5000)  # text finished and Smart Turn agrees
+    disagree_silence_ms: int = Field(800, ge=100, le=10000)  # one cue says finished, the other not
+    confident_probability: float = Field(0.7, ge=0, le=1)
+    short_answer_probability: float = Field(0.5, ge=0, le=1)
+    unlikely_probability: float = Field(0.3, ge=0, le=1)  # below: wait as for a dangling word
+    max_answer_s: float = Field(120.0, gt=0, le=3600)  # past this, the next pause ends the answer
     complete_silence_ms: int = Field(400, ge=100, le=5000)
     short_answer_silence_ms: int = Field(900, ge=100, le=10000)
     unsure_silence_ms: int = Field(1000, ge=100, le=10000)
@@ -70,6 +78,12 @@ class TurnSettings(BaseModel):
     def options(self) -> VoiceOptions:
         return VoiceOptions(
             turns=TurnOptions(
+                confident_silence_ms=self.confident_silence_ms,
+                disagree_silence_ms=self.disagree_silence_ms,
+                confident_probability=self.confident_probability,
+                short_answer_probability=self.short_answer_probability,
+                unlikely_probability=self.unlikely_probability,
+                max_answer_s=self.max_answer_s,
                 complete_silence_ms=self.complete_silence_ms,
                 short_answer_silence_ms=self.short_answer_silence_ms,
                 unsure_silence_ms=self.unsure_silence_ms,

@@ -1,11 +1,12 @@
 """The voice loop of one interview: candidate audio in, the interviewer's voice out.
 
 Follow one turn: `_on_chunk` feeds the VAD segmenter; at the first silent
-window Whisper starts on the utterance speculatively; when the silence has
-lasted as long as the end-of-turn policy asks for that transcript, the answer
-goes to the session, and the reply is synthesised sentence by sentence into
-the transport's output. Candidate speech while the interviewer talks stops
-playback (barge-in) and only the words played are recorded.
+window Whisper and Smart Turn start on the utterance speculatively; when the
+silence has lasted as long as the end-of-turn policy (`stt.turns.EndOfTurn`)
+asks for that transcript and probability, the answer goes to the session,
+and the reply is synthesised sentence by sentence into the transport's output.
+Candidate speech while the interviewer talks stops playback (barge-in) and
+only the words played are recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.audio import AudioChunk
+from core.audio import SAMPLE_RATE, AudioChunk
 from core.errors import EngineBusy, InterviewEnded, ModeMismatch
 from core.events import ClientMessage, event, utc_now
 from media.transport import Transport
@@ -33,7 +34,8 @@ from store.bus import Subscription
 from store.models import SegmentRow
 from stt.refine import Refiner
 from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
-from stt.turns import TurnOptions, required_silence_ms
+from stt.smart_turn import SmartTurn, TurnProbability
+from stt.turns import EndOfTurn, TurnOptions
 from stt.whisper import Transcript
 from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer
@@ -64,6 +66,13 @@ class VoiceOptions:
 class _Speculation:
     samples: int
     task: asyncio.Task[Transcript]
+    turn: asyncio.Task[TurnProbability] | None = None  # Smart Turn's probability, when loaded
+
+
+def _result(task: asyncio.Task[TurnProbability] | None) -> TurnProbability | None:
+    if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()
 
 
 class VoiceAgent(Speaker):
@@ -81,6 +90,7 @@ class VoiceAgent(Speaker):
         beam_size: int | None = None,
         voices: Callable[[str | None], SpeechSynthesizer] | None = None,
         refiner: Refiner | None = None,
+        smart_turn: SmartTurn | None = None,
     ) -> None:
         self.beam_size = beam_size  # narrow-band phone audio is worth a wider beam
         self.refiner = refiner  # the accurate second pass over each finished answer
@@ -89,6 +99,12 @@ class VoiceAgent(Speaker):
         self.options = options or VoiceOptions()
         self.segmenter = SpeechSegmenter(self.options.vad)
         self._spec: _Speculation | None = None
+        self.smart_turn = smart_turn  # None: the transcript alone decides the end of a turn
+        self._audio_s = 0.0
+        self.turn = EndOfTurn(
+            self.options.turns, clock=lambda: self._audio_s, use_model=smart_turn is not None
+        )
+        self._turn_metrics: dict[str, object] = {}
         self._playback: Playback | None = None
         self._speak_task: asyncio.Task[None] | None = None
         self._turn_task: asyncio.Task[None] | None = None
@@ -221,16 +237,18 @@ class VoiceAgent(Speaker):
 
     # -- listening ------------------------------------------------------------
     def _on_chunk(self, chunk: AudioChunk) -> None:
+        self._audio_s += len(chunk.pcm) / SAMPLE_RATE  # the end-of-turn clock: audio time
         for change in self.segmenter.push(chunk):
             if change is SegmenterEvent.SPEECH_STARTED:
                 self._listening_since = None
                 self._last_candidate_speech = time.monotonic()
+                self.turn.started()
             elif change is SegmenterEvent.SPEECH_PAUSED:
+                self.turn.paused(self.segmenter.silence_ms)
                 self._speculate()
             elif change is SegmenterEvent.SPEECH_RESUMED:
-                if self._spec is not None:
-                    self._spec.task.cancel()  # the answer goes on: a guess still queued is never run
-                self._spec = None
+                self.turn.resumed()
+                self._drop_speculation()  # the answer goes on; that guess is stale
         if not self.segmenter.in_utterance:
             return
         if (
@@ -242,19 +260,44 @@ class VoiceAgent(Speaker):
             self._maybe_end_turn()
 
     def _speculate(self) -> None:
+        """At the first silent window: Whisper and Smart Turn on the utterance so far, both
+        speculative (dropped if the candidate goes on)."""
         audio = self.segmenter.audio()
         job = self.stt.transcribe(audio, self.beam_size, key=self.session.id)  # replaces a queued guess
-        spec = _Speculation(len(audio), asyncio.ensure_future(job))
-        spec.task.add_done_callback(lambda _: self._show_partial(spec))
+        task = asyncio.ensure_future(job)
+        turn = asyncio.ensure_future(self.smart_turn.probability(audio)) if self.smart_turn else None
+        spec = _Speculation(len(audio), task, turn)
+        task.add_done_callback(lambda _: self._show_partial(spec))
+        if turn is not None:
+            turn.add_done_callback(lambda _: self._on_turn_probability(spec))
         self._spec = spec
+
+    def _drop_speculation(self) -> None:
+        spec, self._spec = self._spec, None
+        if spec is None:
+            return
+        spec.task.cancel()  # a transcription still queued is never run
+        if spec.turn is not None:
+            spec.turn.cancel()  # nor a Smart Turn call not started yet
+
+    def _on_turn_probability(self, spec: _Speculation) -> None:
+        if spec is not self._spec or spec.turn is None or spec.turn.cancelled():
+            return
+        if (result := _result(spec.turn)) is not None:
+            self.turn.scored(result.probability)
+        else:  # the transcript alone decides this pause
+            log.warning("smart turn failed", exc_info=spec.turn.exception())
 
     def _show_partial(self, spec: _Speculation) -> None:
         """Live captions: the speculative text, before the turn is decided."""
         if spec is not self._spec or spec.task.cancelled() or spec.task.exception() is not None:
             return
         text = spec.task.result().text
+        self.turn.heard(text)
         if text:
             self._spawn(self.session.emit(event("transcript", speaker="candidate", text=text, final=False)))
+            if not self._awaiting_consent:
+                self.session.prepare(text)  # grade now: if these words end the turn, the reply is quicker
 
     def _maybe_end_turn(self) -> None:
         spec = self._spec
@@ -269,11 +312,21 @@ class VoiceAgent(Speaker):
         if transcript.empty:
             if self.segmenter.silence_ms >= self.options.turns.complete_silence_ms:
                 self.segmenter.reset()  # noise or a cough: not an answer
-                self._spec = None
+                self._drop_speculation()
                 self._listening_since = time.monotonic()
             return
-        if self.segmenter.silence_ms >= required_silence_ms(transcript.text, self.options.turns):
-            self._end_turn(transcript)
+        decision = self.turn.decision()
+        if decision is None or not self.turn.should_end():
+            return
+        turn = _result(spec.turn)
+        self._turn_metrics = {
+            "smart_turn_prob": None if turn is None else round(turn.probability, 3),
+            "smart_turn_ms": None if turn is None else round(turn.compute_ms, 1),
+            "required_silence_ms": decision.required_silence_ms,
+            "text_ending": decision.text_ending,
+            "turn_reason": decision.reason,
+        }
+        self._end_turn(transcript)
 
     def _end_turn(self, transcript: Transcript) -> None:
         seg = self.segmenter
@@ -298,6 +351,7 @@ class VoiceAgent(Speaker):
             "stt_ms": round(transcript.compute_ms),
             "stt_fast_path": transcript.fast_path,
             "speech_end_at": speech_end,  # time.monotonic(), for a client on this machine
+            **self._turn_metrics,
         }
         self._turn_task = self._spawn(
             self._respond(transcript.text, start, end, words, speech_end, metrics, audio)
