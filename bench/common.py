@@ -226,7 +226,8 @@ async def wait_until_answered(peer: CandidatePeer, cursor: int, quiet_s: float =
 
 async def speak_turn(peer: CandidatePeer, clip: Clip) -> TurnResult:
     """Say one answer; measure how fast (and whether too early) the reply came."""
-    sent_end = await peer.say(clip.pcm)
+    # a server that hung up stops pulling the microphone: do not wait for that clip forever
+    sent_end = await asyncio.wait_for(peer.say(clip.pcm), len(clip.pcm) / SAMPLE_RATE + 10)
     clip_start = sent_end - len(clip.pcm) / SAMPLE_RATE
     speech_end = clip_start + clip.speech_end / SAMPLE_RATE
     # from 0.6 s in (the previous reply's last packets may still be arriving)

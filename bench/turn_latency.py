@@ -75,7 +75,10 @@ async def answer_until_wrap_up(peer: CandidatePeer, clips: list[Clip]) -> list[T
         if any(e["data"].get("phase") == "wrap_up" for e in peer.events if e["type"] == "phase_update"):
             break
         start = len(peer.events)  # this answer's events: from here to the next answer
-        result = await speak_turn(peer, clip)
+        try:
+            result = await speak_turn(peer, clip)
+        except TimeoutError:  # the server hung up: the next interview takes this answer again
+            break
         said.append((clip, result, start))
         latency = "-" if result.latency_ms is None else f"{result.latency_ms:.0f} ms"
         print(f"answer {clip.name}: {latency}, cut in: {result.pause_cut_ins}", file=sys.stderr, flush=True)

@@ -127,8 +127,10 @@ class Speaker:
         await self.session.emit(event("speaking", state="stopped", interrupted=interrupted))
         if playback.reply.kind != "prompt" or self._listening_since is None:
             self._listening_since = time.monotonic()
-        if playback.reply.ends_interview:
+        if playback.reply.ends_interview and not interrupted:
             self._spawn(self._finish())
+        # a goodbye talked over is not the end: the candidate was still answering (the answer
+        # is reopened) or has something to say; the interview closes again after that
         elif playback.reply.hangs_up and not interrupted:
             self._spawn(self._hang_up())
 
