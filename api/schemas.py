@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from workspace.roles import Role
 
@@ -45,11 +53,25 @@ class InterviewCreate(BaseModel):
     candidate_id: str | None = Field(None, max_length=64)  # a candidate of your organisation
     job_id: str | None = Field(None, max_length=64)  # a job of your organisation (open, not archived)
 
-    @model_validator(mode="after")
-    def _role_or_job(self) -> InterviewCreate:
-        if not self.role.strip() and not self.job_id:
-            raise ValueError("role is required unless job_id is given")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _role_or_job(cls, data: Any, handler: ModelWrapValidatorHandler[InterviewCreate]) -> InterviewCreate:
+        """Without a job, a missing role is reported as `role` missing (with any other errors)."""
+        missing = (
+            [InitErrorDetails(type="missing", loc=("role",), input=data)]
+            if isinstance(data, dict) and not str(data.get("role") or "").strip() and not data.get("job_id")
+            else []
+        )
+        try:
+            created = handler(data)
+        except ValidationError as exc:
+            if not missing:
+                raise
+            others = [cast(InitErrorDetails, e) for e in exc.errors() if e["loc"] != ("role",)]
+            raise ValidationError.from_exception_data(cls.__name__, [*others, *missing]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, missing)
+        return created
 
 
 class InterviewList(BaseModel):
