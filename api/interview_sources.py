@@ -1,7 +1,10 @@
 """An interview made from a job and a candidate: their fields fill what the request did not send.
 
-Both must belong to the caller's organisation (404 JOB_NOT_FOUND / CANDIDATE_NOT_FOUND, exactly
-as for one that does not exist); an archived job takes no new interviews (409 JOB_ARCHIVED)."""
+A job must belong to the caller's organisation (404 JOB_NOT_FOUND, exactly as for one that does
+not exist); an archived job takes no new interviews (409 JOB_ARCHIVED). `candidate_id` names a
+candidate record of the organisation when there is one; otherwise it stays what it was before
+candidate records existed, the caller's own reference (practice memory is keyed by it), so
+integrations that send their own ids keep working."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from typing import Any
 from api.schemas import InterviewCreate
 from store.models import CandidateRow, JobRow
 from store.workspace import WorkspaceRepository
-from workspace.candidates import CandidateNotFound
 from workspace.jobs import JobArchived, JobService
 
 
@@ -20,8 +22,6 @@ def with_job_and_candidate(body: InterviewCreate, repo: WorkspaceRepository, org
     if job is not None and job.status == "archived":
         raise JobArchived("this job is archived; reopen it to interview for it", {"id": job.id})
     candidate = repo.candidate(org_id, body.candidate_id) if body.candidate_id else None
-    if body.candidate_id and candidate is None:
-        raise CandidateNotFound(f"no candidate {body.candidate_id}", {"id": body.candidate_id})
     return filled(body, job, candidate)
 
 

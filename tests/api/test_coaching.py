@@ -34,13 +34,7 @@ def test_a_practice_interview_is_typed_and_coached(client):
     assert "feedback" in reply["reply"].lower() or reply["kind"] == "followup"
 
 
-def practice(client, name, memory):
-    """A practice interview for the candidate record called `name` (made on first use)."""
-    found = client.get("/api/v1/candidates", params={"q": name}, headers=client.recruiter).json()["items"]
-    if not found:
-        r = client.post("/api/v1/candidates", json={"name": name}, headers=client.recruiter)
-        found = [r.json()]
-    candidate_id = found[0]["id"]
+def practice(client, candidate_id, memory):
     iv = create(client, mode="practice", duration_minutes=8, memory=memory, candidate_id=candidate_id)
     return iv, {"Authorization": f"Bearer {iv['join_token']}"}
 
