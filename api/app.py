@@ -15,14 +15,18 @@ from api.logs import install_log_redaction
 from api.middleware import BodySizeLimit, ClientRateLimit, SecurityHeaders
 from api.routes import (
     api_keys,
+    audit,
     auth,
     candidate,
+    candidates,
     coaching,
     evaluate,
     events,
     health,
     interviewers,
     interviews,
+    invitations,
+    jobs,
     phone,
     resumes,
     rtc,
@@ -39,9 +43,13 @@ ROUTERS = (
     users,
     api_keys,
     interviews,
+    invitations,
     interviewers,
     voices,
     resumes,
+    jobs,
+    candidates,
+    audit,
     evaluate,
     coaching,
     candidate,
@@ -89,7 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.limits.max_body_bytes,
-        limits={"/api/v1/interviews/*/resume": UPLOAD_BODY_BYTES},
+        limits={
+            "/api/v1/interviews/*/resume": UPLOAD_BODY_BYTES,
+            "/api/v1/candidates/*/resume": UPLOAD_BODY_BYTES,
+        },
     )
     app.add_middleware(SecurityHeaders)
     return app

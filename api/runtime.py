@@ -30,6 +30,7 @@ from store.accounts import AccountRepository
 from store.bus import InProcessBus
 from store.db import make_session_factory
 from store.repository import InterviewRepository
+from store.workspace import WorkspaceRepository
 from stt import smart_turn
 from stt.models import served_name
 from stt.refine import Refiner
@@ -90,6 +91,7 @@ class Runtime:
         self.settings = settings
         sessions = make_session_factory(settings.database_url)  # migrates the schema first
         self.repo = InterviewRepository(sessions)
+        self.workspace = WorkspaceRepository(sessions)  # jobs, candidates, notes, the audit log
         self.accounts = AccountService(AccountRepository(sessions), load_secret_key(settings))
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from workspace.roles import Role
 
@@ -25,7 +33,10 @@ class PlannedQuestion(BaseModel):
 
 
 class InterviewCreate(BaseModel):
-    role: str = Field(min_length=1, max_length=200)
+    """`job_id` and `candidate_id` fill the fields not sent (role, level, skills, job description,
+    candidate name, resume text); fields sent explicitly win."""
+
+    role: str = Field("", max_length=200)  # required unless a job_id gives it
     level: Literal["junior", "middle", "senior"] = "middle"
     skills: list[Skill] = Field(default_factory=list, max_length=30)
     mode: Literal["video", "audio", "phone", "chat", "practice"] = "video"
@@ -39,7 +50,28 @@ class InterviewCreate(BaseModel):
     difficulty: Literal["easy", "medium", "hard", "auto"] = "auto"
     questions: list[PlannedQuestion] = Field(default_factory=list, max_length=30)
     memory: bool = False  # practice: start from the weak areas of this candidate's last practice
-    candidate_id: str | None = Field(None, max_length=64)  # the candidate's reference
+    candidate_id: str | None = Field(None, max_length=64)  # a candidate of your organisation
+    job_id: str | None = Field(None, max_length=64)  # a job of your organisation (open, not archived)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _role_or_job(cls, data: Any, handler: ModelWrapValidatorHandler[InterviewCreate]) -> InterviewCreate:
+        """Without a job, a missing role is reported as `role` missing (with any other errors)."""
+        missing = (
+            [InitErrorDetails(type="missing", loc=("role",), input=data)]
+            if isinstance(data, dict) and not str(data.get("role") or "").strip() and not data.get("job_id")
+            else []
+        )
+        try:
+            created = handler(data)
+        except ValidationError as exc:
+            if not missing:
+                raise
+            others = [cast(InitErrorDetails, e) for e in exc.errors() if e["loc"] != ("role",)]
+            raise ValidationError.from_exception_data(cls.__name__, [*others, *missing]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, missing)
+        return created
 
 
 class InterviewList(BaseModel):
@@ -146,6 +178,7 @@ class InterviewPublic(BaseModel):
     consented_at: datetime | None = None
     scheduled_at: datetime | None = None
     candidate_id: str | None = None
+    job_id: str | None = None
     difficulty: str = "auto"
     personas: list[str] | None = None
     analysis: dict[str, Any] | None = None  # recruiters only: the resume and job analysis
@@ -155,6 +188,8 @@ class InterviewPublic(BaseModel):
 class InterviewCreated(InterviewPublic):
     join_token: str
     join_url: str
+    # the email and calendar event with the link (GET .../invitation later has no link unless re-issued)
+    invitation: dict[str, Any] | None = None
 
 
 class TranscriptSegment(BaseModel):

@@ -61,6 +61,7 @@ def plan_interview(
     questions: list[dict[str, Any]] | None = None,
     memory: bool = False,
     candidate_id: str | None = None,
+    job_id: str | None = None,
     analysis: dict[str, Any] | None = None,
     sections: tuple[tuple[Section, float], ...] = DEFAULT_SECTIONS,
 ) -> tuple[InterviewRow, list[QuestionRow], str]:
@@ -92,6 +93,7 @@ def plan_interview(
         difficulty=difficulty,
         memory=memory,
         candidate_id=candidate_id,
+        job_id=job_id,
         followup_reasons=[],
         fallbacks=[],
     )

@@ -108,8 +108,10 @@ class InterviewRow(Base):
     personas: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     difficulty: Mapped[str] = mapped_column(String(10), default="auto")
     memory: Mapped[bool] = mapped_column(default=False)  # practice: start from the last session's gaps
-    # the candidate's reference (an id from the recruiter's system; candidates get records later)
+    # the candidate's record (candidates table; older interviews may hold a free reference)
     candidate_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # the job it was made from (its role, level, skills and description were copied at creation)
+    job_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     # reasons of the follow-ups asked for the current question (at most a few)
     followup_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     # where the LLM provider failed and rules answered instead: [{"step", "reason", "at"}]
@@ -190,3 +192,67 @@ class AttentionSampleRow(Base):
     issue: Mapped[str | None] = mapped_column(String(20), nullable=True)
     question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     answering: Mapped[bool] = mapped_column(default=False)
+
+
+class JobRow(Base):
+    """An opening of one organisation; interviews copy its fields when made from it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|archived
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class CandidateRow(Base):
+    """A person of one organisation's pipeline; deleting it erases everything about them."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)  # stored lower-case
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # the uploaded resume's text, and what was read from it: skills, years, roles, filename, when
+    resume_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resume: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class CandidateNoteRow(Base):
+    """A recruiter's note on a candidate, with its author and time."""
+
+    __tablename__ = "candidate_notes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id"), index=True)
+    author_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # user, or the key's creator
+    author: Mapped[str] = mapped_column(String(254))  # the author's email (or the API key's name) then
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class AuditRow(Base):
+    """Who did what to whose data, and when: deletions and exports of personal data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(String(36), index=True)  # kept after the organisation's data goes
+    actor_kind: Mapped[str] = mapped_column(String(20))  # user|api_key
+    actor_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))  # candidate.delete, candidate.export, job.delete...
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)

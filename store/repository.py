@@ -23,6 +23,8 @@ class InterviewFilter:
     mode: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    job_id: str | None = None
+    candidate_id: str | None = None
 
 
 class InterviewRepository:
@@ -61,6 +63,10 @@ class InterviewRepository:
             query = query.where(InterviewRow.status == where.status)
         if where.mode:
             query = query.where(InterviewRow.mode == where.mode)
+        if where.job_id:
+            query = query.where(InterviewRow.job_id == where.job_id)
+        if where.candidate_id:
+            query = query.where(InterviewRow.candidate_id == where.candidate_id)
         if where.created_after:
             query = query.where(InterviewRow.created_at >= where.created_after)
         if where.created_before:

@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from api.auth import EitherSide, ManagedInterview, Recruiter, ViewedInterview, Viewer
 from api.deps import RuntimeDep, SettingsDep
+from api.interview_sources import with_job_and_candidate
 from api.planning import analysis_with_llm, new_interview
+from api.routes.invitations import invitation, join_url
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
@@ -49,8 +51,11 @@ def to_public(row: InterviewRow, questions: list[QuestionRow]) -> dict[str, Any]
 async def create_interview(
     body: InterviewCreate, principal: Recruiter, runtime: RuntimeDep, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
-    """The join token and link are shown here only: the server keeps a hash."""
+    """The join token and link are shown here only (the server keeps a hash), with the invitation
+    email and calendar event that carry them. `job_id` and `candidate_id` fill the fields not sent."""
     runtime.limiter.hit(settings.rate_limit.create_interview, "create-interview", principal.rate_key)
+    if body.job_id or body.candidate_id:
+        body = await asyncio.to_thread(with_job_and_candidate, body, runtime.workspace, principal.org_id)
     for persona_id in body.personas:
         persona(persona_id)  # 400 for an unknown one, before anything is stored
     analysis = None
@@ -69,11 +74,13 @@ async def create_interview(
         new_interview, body, principal, settings, analysis, runtime.repo
     )
     await asyncio.to_thread(runtime.repo.create, row, questions)
-    base = (settings.public_url or str(request.base_url)).rstrip("/")
+    url = join_url(runtime, request, row.id, token)
+    invited = await asyncio.to_thread(invitation, runtime, row, url, token)
     return {
         **to_public(row, questions),
         "join_token": token,
-        "join_url": f"{base}/interview/{row.id}?token={token}",
+        "join_url": url,
+        "invitation": invited.model_dump(exclude={"join_token"}),
     }
 
 
@@ -85,13 +92,17 @@ async def list_interviews(
         Literal["scheduled", "in_progress", "completed", "cancelled"] | None, Query(alias="status")
     ] = None,
     mode: Literal["video", "audio", "phone", "chat"] | None = None,
+    job_id: Annotated[str | None, Query(max_length=64)] = None,
+    candidate_id: Annotated[str | None, Query(max_length=64)] = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     """Your organisation's interviews, newest first."""
-    where = InterviewFilter(principal.org_id, status_, mode, created_after, created_before)
+    where = InterviewFilter(
+        principal.org_id, status_, mode, created_after, created_before, job_id or None, candidate_id or None
+    )
     rows, total = await asyncio.to_thread(runtime.repo.page, where, limit, offset)
     items = [{**to_public(row, []), "current_question": None} for row in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}

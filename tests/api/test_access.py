@@ -56,6 +56,22 @@ class World:
         assert r.status_code == 201, r.text
         return r.json()
 
+    def new_job(self) -> dict:
+        r = self.client.post("/api/v1/jobs", json={"title": "Data Engineer"}, headers=self.headers["admin"])
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def new_candidate(self) -> dict:
+        r = self.client.post("/api/v1/candidates", json={"name": "Robin"}, headers=self.headers["admin"])
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def scheduled_interview(self) -> dict:
+        body = {"role": "Backend Engineer", "mode": "chat", "scheduled_at": "2030-01-02T09:30:00Z"}
+        r = self.client.post("/api/v1/interviews", json=body, headers=self.headers["admin"])
+        assert r.status_code == 201, r.text
+        return r.json()
+
     def refresh_token(self) -> str:
         r = self.client.post("/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
         return str(r.json()["refresh_token"])
@@ -296,6 +312,54 @@ ROWS: dict[tuple[str, str], Row] = {
             "revoked_key": 404,
         },
     ),
+}
+CREATED = {"recruiter": 201, "admin": 201, "other_admin": 201}  # in their own organisation
+JOB = "/api/v1/jobs"
+CAND = "/api/v1/candidates"
+
+
+def _job(method: str, tail: str = "", body: Any = None) -> Callable[[World], Request]:
+    return lambda w: (method, f"{JOB}/{w.new_job()['id']}{tail}", body, None)
+
+
+def _cand(method: str, tail: str = "", body: Any = None) -> Callable[[World], Request]:
+    return lambda w: (method, f"{CAND}/{w.new_candidate()['id']}{tail}", body, None)
+
+
+def _invitation(tail: str) -> Callable[[World], Request]:
+    return lambda w: (lambda iv: ("GET", f"/api/v1/interviews/{iv['id']}/{tail}", None, iv))(
+        w.scheduled_interview()
+    )
+
+
+ROWS |= {
+    ("POST", JOB): Row(lambda w: ("POST", JOB, {"title": "QA Engineer"}, None), WRITE | CREATED),
+    ("GET", JOB): Row(lambda w: ("GET", JOB, None, None), ORG_LIST),
+    ("POST", f"{JOB}/generate-description"): Row(
+        lambda w: ("POST", f"{JOB}/generate-description", {"title": "QA Engineer"}, None),
+        WRITE | {"other_admin": 200},
+    ),
+    ("GET", f"{JOB}/{{job_id}}"): Row(_job("GET"), READ),
+    ("PATCH", f"{JOB}/{{job_id}}"): Row(_job("PATCH", body={"skills": ["SQL"]}), WRITE),
+    ("POST", f"{JOB}/{{job_id}}/archive"): Row(_job("POST", "/archive"), WRITE),
+    ("DELETE", f"{JOB}/{{job_id}}"): Row(_job("DELETE"), WRITE | {"recruiter": 204, "admin": 204}),
+    ("POST", CAND): Row(lambda w: ("POST", CAND, {"name": "Sam"}, None), WRITE | CREATED),
+    ("GET", CAND): Row(lambda w: ("GET", CAND, None, None), ORG_LIST),
+    ("GET", f"{CAND}/{{candidate_id}}"): Row(_cand("GET"), READ),
+    ("PATCH", f"{CAND}/{{candidate_id}}"): Row(_cand("PATCH", body={"phone": "+1 555 0100"}), WRITE),
+    ("DELETE", f"{CAND}/{{candidate_id}}"): Row(_cand("DELETE"), WRITE),
+    ("GET", f"{CAND}/{{candidate_id}}/export"): Row(_cand("GET", "/export"), WRITE),  # the whole file
+    ("POST", f"{CAND}/{{candidate_id}}/resume"): Row(_cand("POST", "/resume", FILES), WRITE),
+    ("POST", f"{CAND}/{{candidate_id}}/notes"): Row(
+        _cand("POST", "/notes", {"text": "Strong on SQL"}), WRITE | {"recruiter": 201, "admin": 201}
+    ),
+    ("GET", f"{CAND}/{{candidate_id}}/notes"): Row(_cand("GET", "/notes"), READ),
+    ("GET", f"{CAND}/{{candidate_id}}/interviews"): Row(_cand("GET", "/interviews"), READ),
+    ("GET", "/api/v1/audit"): Row(
+        lambda w: ("GET", "/api/v1/audit", None, None), ADMIN_ONLY | {"other_admin": 200}
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}/invitation"): Row(_invitation("invitation"), READ),
+    ("GET", "/api/v1/interviews/{interview_id}/invitation.ics"): Row(_invitation("invitation.ics"), READ),
 }
 WEBSOCKETS = {
     # the events socket: the candidate's stream with the join token, everything for a recruiter

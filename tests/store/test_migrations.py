@@ -7,9 +7,11 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect
 
 from api.app import create_app
 from api.settings import Settings
+from store.db import _run as _alembic
 from store.db import make_engine, migrate
 from store.models import Base
 
@@ -22,7 +24,7 @@ def test_a_fresh_database_matches_the_models(tmp_path):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
-    assert migrate(engine) == "0005"  # idempotent
+    assert migrate(engine) == "0006_jobs_candidates"  # idempotent
 
 
 def test_a_release_0_1_0_database_upgrades_in_place_and_keeps_its_data(tmp_path):
@@ -59,3 +61,23 @@ def test_a_release_0_1_0_database_upgrades_in_place_and_keeps_its_data(tmp_path)
     with engine.connect() as conn:
         columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(interviews)")}
     assert "join_token" not in columns and "join_token_hash" in columns  # no plaintext token is kept
+
+
+def test_0006_upgrades_a_release_0_1_0_database_and_downgrades_to_0004_through_0005(tmp_path):
+    shutil.copy(DATA / "release-0.1.0.db", tmp_path / "old.db")
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    assert migrate(engine) == "0001"
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        interviews = {c["name"] for c in inspect(conn).get_columns("interviews")}
+    assert {"jobs", "candidates", "candidate_notes", "audit_log"} <= tables and "job_id" in interviews
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        _alembic(conn, "downgrade", "0004")
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        interviews = {c["name"] for c in inspect(conn).get_columns("interviews")}
+        kept = conn.exec_driver_sql("SELECT count(*) FROM interviews").scalar()
+    assert not {"jobs", "candidates", "candidate_notes", "audit_log"} & tables and "job_id" not in interviews
+    assert kept == 2  # the interviews survive the way down
+    assert migrate(engine) == "0004"  # and up again
