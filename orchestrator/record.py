@@ -8,6 +8,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from orchestrator.llm_grading import LlmGrader
 
 log = logging.getLogger(__name__)
+# Told when an interview starts (`interview.started`), ends (`interview.completed`) and its report
+# is saved (`report.ready`, with the report); the runtime passes the webhook notifier.
+LifecycleHook = Callable[[str, InterviewRow, dict[str, Any] | None], Awaitable[None]]
 
 
 class InterviewRecord:
@@ -55,6 +59,7 @@ class InterviewRecord:
         self.llm_grader: LlmGrader | None = None
         # the voice agent and an /end request may both end an interview: one report, one grading
         self._finish_lock = asyncio.Lock()
+        self.on_lifecycle: LifecycleHook | None = None
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -126,6 +131,15 @@ class InterviewRecord:
     async def flush_events(self) -> None:
         if self._writer is not None:
             await self._writer
+
+    async def announce(self, name: str, report: dict[str, Any] | None = None) -> None:
+        """Tell the lifecycle hook; its failure is logged, never the interview's."""
+        if self.on_lifecycle is None:
+            return
+        try:
+            await self.on_lifecycle(name, self.interview, report)
+        except Exception:
+            log.exception("could not announce %s", name)
 
     def time_event(self) -> Event:
         left = self.time_remaining()
@@ -221,6 +235,7 @@ class InterviewRecord:
             if report is not None:
                 return report
         await self.update(status="completed", phase="completed", ended_at=utc_now())
+        await self.announce("interview.completed")
         segments = await asyncio.to_thread(self.repo.segments, self.id)
         attention = None
         if self.interview.mode == "video":
@@ -233,6 +248,7 @@ class InterviewRecord:
             build_report, self.interview, self.questions, segments, attention, self.use_attention, grades
         )
         await asyncio.to_thread(self.repo.save_report, self.id, report)
+        await self.announce("report.ready", report)
         await self.emit(event("phase_update", phase="completed"))
         await self.emit(
             event(
