@@ -138,6 +138,8 @@ def scores_chart(questions: list[dict[str, Any]], width: float = WIDTH) -> Drawi
 
 def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]:
     held = header.held_on.strftime("%d %B %Y") if header.held_on else "not held"
+    counts = report.get("scores") or {}
+    answered, planned = counts.get("questions_answered", "?"), counts.get("questions_planned", "?")
     verdict = report.get("recommendation") or "n/a"
     colour = VERDICT_COLOURS.get(verdict, MUTED)
     overall = report.get("overall_score")
@@ -149,8 +151,7 @@ def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, Parag
                 if overall is not None
                 else _p("n/a", s["big"]),
                 Paragraph(
-                    f"<font color='#{colour.hexval()[2:]}'>"
-                    f"{escape(_label(verdict).title())}</font>",
+                    f"<font color='#{colour.hexval()[2:]}'>{escape(_label(verdict).title())}</font>",
                     s["big"],
                 ),
             ],
@@ -181,9 +182,10 @@ def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, Parag
                 _p(f"{header.role} ({header.level})", s["body"]),
                 _p(held, s["body"]),
                 _p(f"{header.mode} interview", s["body"]),
+                _p(f"{answered} of {planned} questions", s["body"]),
             ],
         ],
-        colWidths=[WIDTH * 0.28, WIDTH * 0.32, WIDTH * 0.2, WIDTH * 0.2],
+        colWidths=[WIDTH * 0.34, WIDTH * 0.22, WIDTH * 0.22, WIDTH * 0.22],
     )
     facts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     parts: list[Any] = [
@@ -283,7 +285,7 @@ def _flags(report: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]:
     table.setStyle(
         TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
-    return [*parts, table]
+    return [KeepTogether([*parts, table])]
 
 
 def _footer(canvas: Any, doc: Any) -> None:
