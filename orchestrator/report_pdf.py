@@ -172,13 +172,12 @@ def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, Parag
     facts = Table(
         [
             [
-                _p("Candidate", s["label"]),
                 _p("Role", s["label"]),
                 _p("Date", s["label"]),
                 _p("Format", s["label"]),
+                _p("Answered", s["label"]),
             ],
             [
-                _p(header.candidate, s["body"]),
                 _p(f"{header.role} ({header.level})", s["body"]),
                 _p(held, s["body"]),
                 _p(f"{header.mode} interview", s["body"]),
