@@ -4,6 +4,7 @@ links, the PDF report (looked at as an image and read as text), and the retentio
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import subprocess
 import threading
@@ -221,7 +222,7 @@ def test_completion_and_the_report_are_announced_once_each(app):
         receiver.close()
 
 
-def test_webhook_urls_are_http_and_private_addresses_can_be_refused(app, tmp_path):
+def test_webhook_urls_are_http_and_private_addresses_can_be_refused(app):
     bad = app.post(
         "/api/v1/webhooks", json={"url": "ftp://example.com/x", "events": ["report.ready"]}, headers=app.admin
     )
@@ -230,42 +231,35 @@ def test_webhook_urls_are_http_and_private_addresses_can_be_refused(app, tmp_pat
         "/api/v1/webhooks", json={"url": "https://example.com", "events": ["x"]}, headers=app.admin
     )
     assert_error(unknown, 422, "VALIDATION_ERROR")
-    strict = settings_for(tmp_path).model_copy(
-        update={
-            "webhooks": settings_for(tmp_path).webhooks.model_copy(update={"allow_private_addresses": False})
-        }
-    )
-    with TestClient(create_app(strict)) as c:
-        admin = login(c)
+    # the operator's default: private targets refused (one app for the module: memory is shared)
+    runtime = app.app.state.runtime
+    allowed, options = runtime.settings.webhooks.allow_private_addresses, runtime.delivery.options
+    runtime.settings.webhooks.allow_private_addresses = False
+    runtime.delivery.options = dataclasses.replace(options, allow_private_addresses=False)
+    try:
         for url in (
             "http://127.0.0.1:9/x",
             "http://169.254.169.254/latest",
             "http://[::1]/x",
             "http://10.1.2.3/",
         ):
+            body = {"url": url, "events": ["report.ready"]}
             assert_error(
-                c.post("/api/v1/webhooks", json={"url": url, "events": ["report.ready"]}, headers=admin),
-                400,
-                "INVALID_WEBHOOK_URL",
+                app.post("/api/v1/webhooks", json=body, headers=app.admin), 400, "INVALID_WEBHOOK_URL"
             )
         # a name is checked when delivering, against the addresses it resolves to
-        hook = c.post(
-            "/api/v1/webhooks",
-            json={"url": "http://localhost:9/x", "events": ["interview.started"]},
-            headers=admin,
-        ).json()
-        iv = interview(c, admin)
-        c.post(
-            f"/api/v1/interviews/{iv['id']}/messages",
-            json={"text": "hi"},
-            headers={"Authorization": f"Bearer {iv['join_token']}"},
-        )
-        log = wait_for(
-            lambda: c.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["items"][0][
-                "log"
-            ]
-        )
+        body = {"url": "http://localhost:9/x", "events": ["interview.started"]}
+        hook = app.post("/api/v1/webhooks", json=body, headers=app.admin).json()
+        iv = interview(app, app.admin)
+        join = {"Authorization": f"Bearer {iv['join_token']}"}
+        app.post(f"/api/v1/interviews/{iv['id']}/messages", json={"text": "hi"}, headers=join)
+        deliveries = f"/api/v1/webhooks/{hook['id']}/deliveries"
+        log = wait_for(lambda: app.get(deliveries, headers=app.admin).json()["items"][0]["log"])
         assert "not a public address" in log[0]["error"] and log[0]["status_code"] is None
+        app.delete(f"/api/v1/webhooks/{hook['id']}", headers=app.admin)
+    finally:
+        runtime.settings.webhooks.allow_private_addresses = allowed
+        runtime.delivery.options = options
 
 
 # -- share links ----------------------------------------------------------------------------------
