@@ -28,10 +28,13 @@ from api.routes import (
     invitations,
     jobs,
     phone,
+    report_pdf,
     resumes,
     rtc,
+    shares,
     users,
     voices,
+    webhooks,
 )
 from api.runtime import Runtime
 from api.settings import Settings
@@ -56,6 +59,9 @@ ROUTERS = (
     rtc,
     events,
     phone,
+    report_pdf,
+    shares,
+    webhooks,
 )
 UPLOAD_BODY_BYTES = MAX_RESUME_BYTES + 64 * 1024  # the file plus its multipart framing
 
@@ -84,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(candidate.pages)
+    app.include_router(shares.pages)
     app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")
     # Outermost last: security headers on every answer, then the size check before anything
     # reads a body, then per-IP limits, then CORS (closed unless origins are listed).

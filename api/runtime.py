@@ -30,6 +30,9 @@ from store.accounts import AccountRepository
 from store.bus import InProcessBus
 from store.db import make_session_factory
 from store.repository import InterviewRepository
+from store.retention import RetentionRepository
+from store.shares import ShareRepository
+from store.webhooks import WebhookRepository
 from store.workspace import WorkspaceRepository
 from stt import smart_turn
 from stt.models import served_name
@@ -39,6 +42,9 @@ from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
 from vision.worker import VisionWorker
 from workspace.accounts import AccountService
+from workspace.retention import RetentionJob
+from workspace.webhook_delivery import DeliveryWorker
+from workspace.webhooks import SecretBox, WebhookNotifier
 
 log = logging.getLogger(__name__)
 VOICE_MODES = ("video", "audio", "phone")
@@ -92,7 +98,17 @@ class Runtime:
         sessions = make_session_factory(settings.database_url)  # migrates the schema first
         self.repo = InterviewRepository(sessions)
         self.workspace = WorkspaceRepository(sessions)  # jobs, candidates, notes, the audit log
-        self.accounts = AccountService(AccountRepository(sessions), load_secret_key(settings))
+        secret_key = load_secret_key(settings)
+        self.accounts = AccountService(AccountRepository(sessions), secret_key)
+        # the recruiter's workspace: webhooks (outbox + delivery task), share links, retention
+        self.secret_box = SecretBox(secret_key)
+        self.webhooks = WebhookNotifier(WebhookRepository(sessions), settings.public_url or "")
+        self.delivery = DeliveryWorker(
+            self.webhooks.repo, self.secret_box, settings.webhooks.options(), self.webhooks.wake
+        )
+        self.shares = ShareRepository(sessions)
+        self.retention = RetentionJob(RetentionRepository(sessions), settings.retention.days)
+        self._background: list[asyncio.Task[None]] = []
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()
         self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
@@ -129,6 +145,10 @@ class Runtime:
         # that a burst of requests cannot queue /health behind them.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(32, thread_name_prefix="io"))
         self._db_watch = asyncio.ensure_future(self._watch_db())
+        self._background = [
+            asyncio.ensure_future(self.delivery.run()),
+            asyncio.ensure_future(self.retention.run(self.settings.retention.interval_s)),
+        ]
         if self.settings.admin_email and self.settings.admin_password:
             await asyncio.to_thread(
                 self.accounts.ensure_admin,
@@ -197,6 +217,10 @@ class Runtime:
     async def stop(self) -> None:
         if self._db_watch is not None:
             self._db_watch.cancel()
+        for task in self._background:
+            task.cancel()
+        if self._background:
+            await asyncio.wait(self._background, timeout=5)
         for agent, task in list(self._agents.values()):
             await agent.transport.close()
             await asyncio.wait([task], timeout=5)
@@ -223,6 +247,7 @@ class Runtime:
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
                 self._sessions[interview_id].llm_grader = self.llm_grader
+                self._sessions[interview_id].on_lifecycle = self.webhooks
             return self._sessions[interview_id]
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:

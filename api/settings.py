@@ -16,6 +16,7 @@ from stt.segmenter import VadOptions
 from stt.turns import TurnOptions
 from stt.whisper import SttOptions
 from tts.synth import TtsOptions
+from workspace.webhook_delivery import DeliveryOptions
 
 
 class SttSettings(BaseModel):
@@ -173,6 +174,32 @@ class TwilioSettings(BaseModel):
     auth_token: str = ""  # when set, the TwiML webhook must carry a valid X-Twilio-Signature
 
 
+class WebhookSettings(BaseModel):
+    """Outgoing webhooks (INTERVOX_WEBHOOKS__...)."""
+
+    # Private, loopback and link-local targets (an internal ATS, but also cloud metadata and
+    # the operator's own services) are refused unless the operator allows them: any
+    # organisation's admin can add a webhook, and the server is the one that connects.
+    allow_private_addresses: bool = False
+    timeout_s: float = Field(10.0, gt=0, le=60)
+    # seconds before each retry; after the last one a delivery has failed for good
+    backoff_s: list[float] = Field(default_factory=lambda: [5.0, 30.0, 120.0, 600.0, 3600.0], max_length=20)
+    idle_poll_s: float = Field(30.0, gt=0, le=3600)  # looks at the outbox this often when idle
+
+    def options(self) -> DeliveryOptions:
+        return DeliveryOptions(
+            tuple(self.backoff_s), self.timeout_s, self.allow_private_addresses, self.idle_poll_s
+        )
+
+
+class RetentionSettings(BaseModel):
+    """INTERVOX_RETENTION__DAYS: past it an interview's transcript, attention samples and
+    recordings are deleted (the interview and a summary of its report stay). 0 keeps all."""
+
+    days: int = Field(0, ge=0, le=36500)
+    interval_s: float = Field(3600.0, gt=0, le=7 * 86400)  # how often the job runs
+
+
 class Settings(BaseSettings):
     """Everything configurable. Defaults are the embedded set-up: nothing to install or run."""
 
@@ -205,6 +232,8 @@ class Settings(BaseSettings):
     rate_limit: RateLimitSettings = RateLimitSettings()
     limits: LimitSettings = LimitSettings()
     twilio: TwilioSettings = TwilioSettings()
+    webhooks: WebhookSettings = WebhookSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @field_validator("cors_origins", mode="before")
     @classmethod

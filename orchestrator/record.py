@@ -8,7 +8,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from stt.whisper import Transcript
 
 log = logging.getLogger(__name__)
+# Told when an interview starts (`interview.started`), ends (`interview.completed`) and its report
+# is saved (`report.ready`, with the report); the runtime passes the webhook notifier.
+LifecycleHook = Callable[[str, InterviewRow, dict[str, Any] | None], Awaitable[None]]
 
 
 class InterviewRecord:
@@ -65,6 +68,7 @@ class InterviewRecord:
         self._revisions: set[asyncio.Task[None]] = set()
         self.revision_wait_s = 15.0  # `finish` waits this long at most for pending revisions
         self._revisions_closed = False  # set once `finish` stops waiting for them
+        self.on_lifecycle: LifecycleHook | None = None
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -136,6 +140,15 @@ class InterviewRecord:
     async def flush_events(self) -> None:
         if self._writer is not None:
             await self._writer
+
+    async def announce(self, name: str, report: dict[str, Any] | None = None) -> None:
+        """Tell the lifecycle hook; its failure is logged, never the interview's."""
+        if self.on_lifecycle is None:
+            return
+        try:
+            await self.on_lifecycle(name, self.interview, report)
+        except Exception:
+            log.exception("could not announce %s", name)
 
     def time_event(self) -> Event:
         left = self.time_remaining()
@@ -300,6 +313,7 @@ class InterviewRecord:
             if report is not None:
                 return report
         await self.update(status="completed", phase="completed", ended_at=utc_now())
+        await self.announce("interview.completed")
         await self._wait_for_revisions()  # the report reads the accurate text where it is ready
         segments = await asyncio.to_thread(self.repo.segments, self.id)
         attention = None
@@ -313,6 +327,7 @@ class InterviewRecord:
             build_report, self.interview, self.questions, segments, attention, self.use_attention, grades
         )
         await asyncio.to_thread(self.repo.save_report, self.id, report)
+        await self.announce("report.ready", report)
         await self.emit(event("phase_update", phase="completed"))
         await self.emit(
             event(

@@ -128,6 +128,7 @@ class InterviewSession(InterviewRecord):
                 attention_disclosed_at=utc_now() if video else None,
             )
             self._sync_clock()
+            await self.announce("interview.started")
             await self.emit(event("phase_update", phase="intro"))
             await self.emit(event("phase_update", phase="questions"))
             await self._announce_persona(q)

@@ -116,6 +116,8 @@ class InterviewRow(Base):
     followup_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     # where the LLM provider failed and rules answered instead: [{"step", "reason", "at"}]
     fallbacks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    # when the retention job deleted the transcript, attention samples and recordings
+    data_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class QuestionRow(Base):
@@ -189,6 +191,68 @@ class AttentionSampleRow(Base):
     yaw: Mapped[float | None] = mapped_column(Float, nullable=True)
     pitch: Mapped[float | None] = mapped_column(Float, nullable=True)
     movement: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class WebhookRow(Base):
+    """An organisation's webhook subscription. The signing secret is kept encrypted with a key
+    derived from the server's secret key (workspace.webhooks): a copy of the database alone
+    cannot forge deliveries."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    secret_encrypted: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class WebhookOutboxRow(Base):
+    """One event to deliver to one webhook: written when the event happens, so a restart loses
+    nothing; the delivery task sends it until it succeeds or its retries run out."""
+
+    __tablename__ = "webhook_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)  # the exact JSON sent (and signed) on every attempt
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # |delivered|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WebhookAttemptRow(Base):
+    """One try at delivering an outbox entry: what the receiver answered, or why it could not."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("webhook_outbox.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+
+
+class ShareLinkRow(Base):
+    """A read-only link to one interview's report (the token stored hashed)."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     issue: Mapped[str | None] = mapped_column(String(20), nullable=True)
     question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     answering: Mapped[bool] = mapped_column(default=False)

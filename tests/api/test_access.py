@@ -72,6 +72,19 @@ class World:
         assert r.status_code == 201, r.text
         return r.json()
 
+    def new_webhook(self) -> dict:
+        body = {"url": "https://hooks.example.com/intervox", "events": ["report.ready"]}
+        r = self.client.post("/api/v1/webhooks", json=body, headers=self.headers["admin"])
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def new_share(self) -> dict:
+        r = self.client.post(
+            f"/api/v1/interviews/{self.completed['id']}/share", headers=self.headers["admin"]
+        )
+        assert r.status_code == 201, r.text
+        return r.json()
+
     def refresh_token(self) -> str:
         r = self.client.post("/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
         return str(r.json()["refresh_token"])
@@ -260,6 +273,50 @@ ROWS: dict[tuple[str, str], Row] = {
             _iv("video")(w)
         ),
         READ,
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}/report.pdf"): Row(
+        lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/report.pdf", None, w.completed), READ
+    ),
+    # webhooks send candidates' data elsewhere: admins only
+    ("POST", "/api/v1/webhooks"): Row(
+        lambda w: (
+            "POST",
+            "/api/v1/webhooks",
+            {"url": "https://h.example.com/x", "events": ["report.ready"]},
+            None,
+        ),
+        ADMIN_ONLY | {"admin": 201, "other_admin": 201},
+    ),
+    ("GET", "/api/v1/webhooks"): Row(
+        lambda w: ("GET", "/api/v1/webhooks", None, None), ADMIN_ONLY | {"other_admin": 200}
+    ),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): Row(
+        lambda w: ("DELETE", f"/api/v1/webhooks/{w.new_webhook()['id']}", None, None),
+        ADMIN_ONLY | {"admin": 204},
+    ),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): Row(
+        lambda w: ("GET", f"/api/v1/webhooks/{w.new_webhook()['id']}/deliveries", None, None), ADMIN_ONLY
+    ),
+    ("POST", "/api/v1/interviews/{interview_id}/share"): Row(
+        lambda w: ("POST", f"/api/v1/interviews/{w.completed['id']}/share", None, w.completed),
+        WRITE | {"recruiter": 201, "admin": 201},
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}/shares"): Row(
+        lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/shares", None, w.completed), READ
+    ),
+    ("DELETE", "/api/v1/shares/{share_id}"): Row(
+        lambda w: ("DELETE", f"/api/v1/shares/{w.new_share()['id']}", None, None),
+        WRITE | {"recruiter": 204, "admin": 204},
+    ),
+    # a share link opens its report whoever sends it, with or without a credential
+    ("GET", "/api/v1/shared/{share_token}"): Row(
+        lambda w: ("GET", f"/api/v1/shared/{w.new_share()['share_token']}", None, None), PUBLIC
+    ),
+    ("GET", "/api/v1/shared/{share_token}/report.pdf"): Row(
+        lambda w: ("GET", f"/api/v1/shared/{w.new_share()['share_token']}/report.pdf", None, None), PUBLIC
+    ),
+    ("GET", "/shared/{share_token}"): Row(
+        lambda w: ("GET", f"/shared/{w.new_share()['share_token']}", None, None), PUBLIC
     ),
     ("POST", "/api/v1/interviews/{interview_id}/consent"): Row(
         lambda w: (lambda iv: ("POST", f"/api/v1/interviews/{iv['id']}/consent", {"recording": True}, iv))(
@@ -467,6 +524,29 @@ def test_another_organisation_sees_none_of_ours(world):
     } & set(emails)
     keys = world.client.get("/api/v1/api-keys", headers=other).json()
     assert all(k["name"] != "old" for k in keys)
+    ours = world.new_webhook()
+    assert ours["id"] not in [h["id"] for h in world.client.get("/api/v1/webhooks", headers=other).json()]
+
+
+def test_a_share_token_opens_only_its_own_report(world):
+    c, share = world.client, world.new_share()
+    other = world.new_interview(started=True)
+    c.post(f"/api/v1/interviews/{other['id']}/end", headers=world.headers["admin"])
+    token = {"Authorization": f"Bearer {share['share_token']}"}
+    assert c.get(f"/api/v1/shared/{share['share_token']}").json()["interview_id"] == world.completed["id"]
+    for path in (
+        f"/api/v1/interviews/{other['id']}/report",
+        f"/api/v1/interviews/{world.completed['id']}/report",
+        f"/api/v1/interviews/{world.completed['id']}/transcript",
+        f"/api/v1/interviews/{world.completed['id']}/report.pdf",
+        "/api/v1/interviews",
+    ):
+        assert c.get(path, headers=token).status_code in (401, 403), path
+    assert c.get(f"/api/v1/interviews/{world.completed['id']}", headers=token).status_code == 403
+    assert c.get(f"/api/v1/shared/{share['share_token']}x").status_code == 404
+    assert (
+        c.get(f"/api/v1/shared/{world.completed['join_token']}").status_code == 404
+    )  # a join token is no share
 
 
 def test_an_api_key_acts_with_its_role_in_its_organisation(world):
