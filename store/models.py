@@ -191,6 +191,9 @@ class AttentionSampleRow(Base):
     yaw: Mapped[float | None] = mapped_column(Float, nullable=True)
     pitch: Mapped[float | None] = mapped_column(Float, nullable=True)
     movement: Mapped[float | None] = mapped_column(Float, nullable=True)
+    issue: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    answering: Mapped[bool] = mapped_column(default=False)
 
 
 class WebhookRow(Base):
@@ -253,9 +256,6 @@ class ShareLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    issue: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    answering: Mapped[bool] = mapped_column(default=False)
 
 
 class JobRow(Base):
