@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         from api.app import create_app
 
         uvicorn.run(
-            create_app(settings),
+            create_app(settings, freeze_gc=True),
             host=args.host or settings.host,
             port=args.port or settings.port,
             log_level=settings.log_level,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import secrets
@@ -175,11 +174,6 @@ class Runtime:
                 await voice.synthesize_async(sentence)
         if self.settings.vision.enabled:
             await asyncio.to_thread(self._start_vision)
-        # Everything loaded so far lives as long as the process: keep it out of the garbage
-        # collector's full passes, which otherwise walk the models' objects and stall the
-        # event loop for a few hundred ms under a burst of connections.
-        gc.collect()
-        gc.freeze()
 
     def _start_vision(self) -> None:
         """Vision is optional: without MediaPipe or the model, video interviews go on
