@@ -315,8 +315,8 @@ class VoiceAgent(Speaker):
                 self._drop_speculation()
                 self._listening_since = time.monotonic()
             return
-        decision = self.turn.decision()
-        if decision is None or not self.turn.should_end():
+        decision = self.turn.end_now()
+        if decision is None:
             return
         turn = _result(spec.turn)
         self._turn_metrics = {

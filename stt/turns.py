@@ -190,9 +190,13 @@ class EndOfTurn:
             return TurnDecision(silence, verdict.text_ending, verdict.reason)
         return verdict
 
-    def should_end(self) -> bool:
-        """The candidate is silent, and has been for as long as the cues ask."""
+    def end_now(self) -> TurnDecision | None:
+        """The decision that ends the turn now: the candidate is silent, and has been for as
+        long as the cues ask; None while the turn goes on."""
         verdict = self.decision()
-        if self.paused_at is None or verdict is None:
-            return False
-        return self.silence_ms >= verdict.required_silence_ms
+        if self.paused_at is None or verdict is None or self.silence_ms < verdict.required_silence_ms:
+            return None
+        return verdict
+
+    def should_end(self) -> bool:
+        return self.end_now() is not None
