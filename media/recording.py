@@ -60,7 +60,8 @@ class _Track:
         self.rate = rate
         self.options = options
         self.committed = 0  # samples handed to the encoder
-        self.pending = np.zeros(0, dtype=np.int16)  # samples from `committed` on
+        self._buffer = np.zeros(0, dtype=np.int16)  # from `committed` on; zeros past `_used`
+        self._used = 0
         self.end = 0  # where the last real audio ends
         self.dropped = 0
 
@@ -76,11 +77,12 @@ class _Track:
             at = self.end  # follows on: arrival jitter is not a gap
         at = max(at, self.committed)  # too late for its place: as soon as possible
         offset, stop = at - self.committed, at - self.committed + len(pcm)
-        if stop > len(self.pending):
-            grown = np.zeros(stop, dtype=np.int16)
-            grown[: len(self.pending)] = self.pending
-            self.pending = grown
-        self.pending[offset:stop] = pcm
+        if stop > len(self._buffer):  # grown by doubling: placing stays cheap however far ahead
+            grown = np.zeros(max(stop, 2 * len(self._buffer)), dtype=np.int16)
+            grown[: self._used] = self._buffer[: self._used]
+            self._buffer = grown
+        self._buffer[offset:stop] = pcm
+        self._used = max(self._used, stop)
         self.end = at + len(pcm)
 
     def take(self, until_s: float) -> np.ndarray:
@@ -88,10 +90,11 @@ class _Track:
         count = round(until_s * self.rate) - self.committed
         if count <= 0:
             return np.zeros(0, dtype=np.int16)
-        out = self.pending[:count]
+        out = self._buffer[:count]  # never written again: the buffer moves past it
         if len(out) < count:
             out = np.concatenate([out, np.zeros(count - len(out), dtype=np.int16)])
-        self.pending = self.pending[count:]
+        self._buffer = self._buffer[count:]
+        self._used = max(0, self._used - count)
         self.committed += count
         return out
 
