@@ -29,6 +29,7 @@ from api.routes import (
     invitations,
     jobs,
     phone,
+    recordings,
     report_pdf,
     resumes,
     rtc,
@@ -61,6 +62,7 @@ ROUTERS = (
     events,
     phone,
     report_pdf,
+    recordings,
     shares,
     webhooks,
 )
