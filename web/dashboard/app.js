@@ -3,7 +3,7 @@
 
 import { api, liveSocket, login, logout, onSessionChange, session } from "./api.js";
 import * as candidates from "./candidates.js";
-import { errorBox, fill, formValues, h, showError } from "./dom.js";
+import { errorBox, field, fill, formValues, h, showError } from "./dom.js";
 import * as interview from "./interview.js";
 import * as interviews from "./interviews.js";
 import * as jobs from "./jobs.js";
@@ -112,8 +112,8 @@ function showLogin() {
   const form = h("form", { class: "card narrow", "aria-labelledby": "login-title" },
     h("h1", { id: "login-title" }, "Sign in to Intervox"),
     h("p", { class: "muted" }, "The recruiter's dashboard: interviews, reports, jobs and candidates."),
-    h("label", {}, "Email", h("input", { type: "email", name: "email", autocomplete: "username", required: true })),
-    h("label", {}, "Password",
+    field("Email", h("input", { type: "email", name: "email", autocomplete: "username", required: true })),
+    field("Password",
       h("input", { type: "password", name: "password", autocomplete: "current-password", required: true })),
     slot,
     h("button", { type: "submit", class: "primary" }, "Sign in"));

@@ -2,7 +2,7 @@
 // notes and interviews.
 
 import { api } from "./api.js";
-import { fill, formValues, h, showError, when } from "./dom.js";
+import { field, fill, formValues, h, showError, when } from "./dom.js";
 import { INTERVIEW_COLUMNS, cell, interviewRow, table } from "./interviews.js";
 import { notesSection } from "./notes.js";
 
@@ -33,7 +33,7 @@ export async function renderList(view, ctx) {
       h("h1", {}, "Candidates"),
       ctx.can("recruiter") ? h("button", { type: "button", class: "primary", onclick: () => create() }, "New candidate") : null),
     editor,
-    h("form", { class: "filters", role: "search", onsubmit: (e) => { e.preventDefault(); load(); } }, h("label", {}, "Search", search)),
+    h("form", { class: "filters", role: "search", onsubmit: (e) => { e.preventDefault(); load(); } }, field("Search", search)),
     slot, body);
 
   const load = async () => {
@@ -57,10 +57,10 @@ export async function renderList(view, ctx) {
     const formSlot = h("div");
     const form = h("form", { class: "card form", "aria-labelledby": "candidate-form-title" },
       h("h2", { id: "candidate-form-title" }, "New candidate"),
-      h("label", {}, "Name", h("input", { name: "name", required: true, maxlength: "200", autocomplete: "off" })),
-      h("label", {}, "Email (optional)", h("input", { name: "email", type: "email", maxlength: "254", autocomplete: "off" })),
-      h("label", {}, "Phone (optional)", h("input", { name: "phone", type: "tel", maxlength: "40", autocomplete: "off" })),
-      h("label", {}, "Resume (optional: PDF, DOCX or TXT, up to 2 MB)", h("input", { name: "file", type: "file", accept: ACCEPT })),
+      field("Name", h("input", { name: "name", required: true, maxlength: "200", autocomplete: "off" })),
+      field("Email (optional)", h("input", { name: "email", type: "email", maxlength: "254", autocomplete: "off" })),
+      field("Phone (optional)", h("input", { name: "phone", type: "tel", maxlength: "40", autocomplete: "off" })),
+      field("Resume (optional: PDF, DOCX or TXT, up to 2 MB)", h("input", { name: "file", type: "file", accept: ACCEPT })),
       formSlot,
       h("div", { class: "actions" },
         h("button", { type: "submit", class: "primary" }, "Add the candidate"),
@@ -110,7 +110,7 @@ export async function renderOne(view, ctx, { id }) {
     h("h2", { id: "resume-title" }, "Resume"), resume, slot);
   if (ctx.can("recruiter")) {
     const form = h("form", { class: "form inline" },
-      h("label", {}, person.resume ? "Replace the resume" : "Upload a resume", h("input", { name: "file", type: "file", accept: ACCEPT, required: true })),
+      field(person.resume ? "Replace the resume" : "Upload a resume", h("input", { name: "file", type: "file", accept: ACCEPT, required: true })),
       h("button", { type: "submit" }, "Upload"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();

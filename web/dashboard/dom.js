@@ -99,3 +99,11 @@ export function formValues(form) {
 export function skillsOf(text) {
   return String(text || "").split(",").map((s) => s.trim()).filter(Boolean);
 }
+
+let fieldIds = 0;
+
+/** A labelled control: <label for> names it (a wrapping label would add the control's own text). */
+export function field(text, control) {
+  if (!control.id) control.id = `field-${++fieldIds}`;
+  return h("div", { class: "field" }, h("label", { for: control.id }, text), control);
+}

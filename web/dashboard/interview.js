@@ -3,7 +3,7 @@
 // the recommendation, the candidate's notes, the PDF and share links.
 
 import { api, ApiError, liveSocket } from "./api.js";
-import { badge, clock, download, fill, h, label, score, showError, when } from "./dom.js";
+import { badge, clock, download, field, fill, h, label, score, showError, when } from "./dom.js";
 import { notesSection } from "./notes.js";
 
 const SPEAKER = { interviewer: "Interviewer", candidate: "Candidate" };
@@ -375,7 +375,7 @@ class InterviewPage {
         onclick: async () => {
           try {
             const share = await api(`/api/v1/interviews/${this.id}/share`, { method: "POST", json: { expires_in_hours: 72 } });
-            fill(made, h("label", {}, "Share link (shown once)", h("input", { readonly: true, class: "mono", value: share.url })));
+            fill(made, field("Share link (shown once)", h("input", { readonly: true, class: "mono", value: share.url })));
             made.querySelector("input").select();
             await refresh();
           } catch (error) {

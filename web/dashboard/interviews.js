@@ -1,7 +1,7 @@
 // The interviews list (live statuses, filters) and the create-interview form with its invitation.
 
 import { api } from "./api.js";
-import { badge, download, fill, formValues, h, label, score, showError, when } from "./dom.js";
+import { badge, download, field, fill, formValues, h, label, score, showError, when } from "./dom.js";
 
 const STATUSES = ["scheduled", "in_progress", "completed", "cancelled"];
 const MODES = ["video", "audio", "phone", "chat"];
@@ -43,10 +43,10 @@ export async function renderList(view, ctx, _params, query) {
   const slot = h("div");
   const body = h("div", { class: "table-wrap" });
   const filters = h("form", { class: "filters", role: "search", "aria-label": "Filter interviews" },
-    h("label", {}, "Status", h("select", { name: "status" },
+    field("Status", h("select", { name: "status" },
       h("option", { value: "" }, "Any status"),
       STATUSES.map((s) => h("option", { value: s, selected: query.get("status") === s }, label(s))))),
-    h("label", {}, "Job", h("select", { name: "job_id" },
+    field("Job", h("select", { name: "job_id" },
       h("option", { value: "" }, "Any job"),
       [...jobs.values()].map((j) => h("option", { value: j.id, selected: query.get("job_id") === j.id }, j.title)))));
   view.append(
@@ -106,18 +106,18 @@ export async function renderNew(view, ctx, _params, query) {
   const slot = h("div");
   const result = h("div");
   const form = h("form", { class: "card form" },
-    h("label", {}, "Job", h("select", { name: "job_id" },
+    field("Job", h("select", { name: "job_id" },
       h("option", { value: "" }, "No job: type the role below"),
       jobs.items.map((j) => h("option", { value: j.id, selected: query.get("job") === j.id }, `${j.title} (${j.level})`)))),
-    h("label", {}, "Role (when no job is chosen)", h("input", { name: "role", maxlength: "200", placeholder: "Backend Engineer" })),
-    h("label", {}, "Candidate", h("select", { name: "candidate_id" },
+    field("Role (when no job is chosen)", h("input", { name: "role", maxlength: "200", placeholder: "Backend Engineer" })),
+    field("Candidate", h("select", { name: "candidate_id" },
       h("option", { value: "" }, "No candidate record: type a name below"),
       people.items.map((c) => h("option", { value: c.id, selected: query.get("candidate") === c.id }, c.email ? `${c.name} <${c.email}>` : c.name)))),
-    h("label", {}, "Candidate name (when no record is chosen)", h("input", { name: "candidate_name", maxlength: "200" })),
+    field("Candidate name (when no record is chosen)", h("input", { name: "candidate_name", maxlength: "200" })),
     h("div", { class: "row" },
-      h("label", {}, "Mode", h("select", { name: "mode" }, MODES.map((m) => h("option", { value: m }, m)))),
-      h("label", {}, "Duration (minutes)", h("input", { name: "duration_minutes", type: "number", min: "2", max: "180", value: "20", required: true })),
-      h("label", {}, "Scheduled at (optional)", h("input", { name: "scheduled_at", type: "datetime-local" }))),
+      field("Mode", h("select", { name: "mode" }, MODES.map((m) => h("option", { value: m }, m)))),
+      field("Duration (minutes)", h("input", { name: "duration_minutes", type: "number", min: "2", max: "180", value: "20", required: true })),
+      field("Scheduled at (optional)", h("input", { name: "scheduled_at", type: "datetime-local" }))),
     slot,
     h("button", { type: "submit", class: "primary" }, "Create the interview"));
   form.addEventListener("submit", async (event) => {
@@ -167,7 +167,7 @@ export function invitationCard(created) {
   return h("section", { class: "card", "aria-labelledby": "invitation-title" },
     h("h2", { id: "invitation-title", tabindex: "-1" }, "Invitation"),
     h("p", {}, "The join link is shown only now (the server keeps its hash). Send it to the candidate."),
-    h("label", {}, "Join link", h("input", { readonly: true, value: created.join_url, class: "mono", id: "join-url" })),
+    field("Join link", h("input", { readonly: true, value: created.join_url, class: "mono", id: "join-url" })),
     copyButton(created.join_url, "the link"),
     h("h3", {}, "Email"),
     h("p", {}, h("strong", {}, "Subject: "), h("span", { id: "invitation-subject" }, invitation.subject || "")),

@@ -1,7 +1,7 @@
 // Jobs: list (open / archived), create, edit, archive or reopen, and a drafted description.
 
 import { api } from "./api.js";
-import { badge, fill, formValues, h, showError, skillsOf, when } from "./dom.js";
+import { badge, field, fill, formValues, h, showError, skillsOf, when } from "./dom.js";
 import { cell, table } from "./interviews.js";
 
 const LEVELS = ["junior", "middle", "senior"];
@@ -17,7 +17,7 @@ export async function render(view, ctx) {
       h("h1", {}, "Jobs"),
       ctx.can("recruiter") ? h("button", { type: "button", class: "primary", onclick: () => edit(null) }, "New job") : null),
     editor,
-    h("div", { class: "filters" }, h("label", {}, "Show", filter)),
+    h("div", { class: "filters" }, field("Show", filter)),
     slot, body);
 
   const load = async () => {
@@ -71,11 +71,11 @@ function jobForm(job, saved, cancelled) {
   const description = h("textarea", { name: "description", rows: "8", maxlength: "20000" }, job ? job.description : "");
   const form = h("form", { class: "card form", "aria-labelledby": "job-form-title" },
     h("h2", { id: "job-form-title" }, job ? `Edit ${job.title}` : "New job"),
-    h("label", {}, "Title", h("input", { name: "title", required: true, maxlength: "200", value: job ? job.title : "" })),
-    h("label", {}, "Level", h("select", { name: "level" },
+    field("Title", h("input", { name: "title", required: true, maxlength: "200", value: job ? job.title : "" })),
+    field("Level", h("select", { name: "level" },
       LEVELS.map((l) => h("option", { value: l, selected: (job ? job.level : "middle") === l }, l)))),
-    h("label", {}, "Skills (comma-separated)", h("input", { name: "skills", value: job ? job.skills.join(", ") : "", placeholder: "Python, SQL" })),
-    h("label", {}, "Description", description),
+    field("Skills (comma-separated)", h("input", { name: "skills", value: job ? job.skills.join(", ") : "", placeholder: "Python, SQL" })),
+    field("Description", description),
     h("button", {
       type: "button",
       onclick: async (event) => {

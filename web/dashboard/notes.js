@@ -1,7 +1,7 @@
 // A candidate's notes: read by everyone in the organisation, added by recruiters.
 
 import { api, ApiError } from "./api.js";
-import { errorBox, fill, formValues, h, showError, when } from "./dom.js";
+import { errorBox, field, fill, formValues, h, showError, when } from "./dom.js";
 
 /** The notes section, or null when `candidateId` is not one of the organisation's records. */
 export async function notesSection(ctx, candidateId) {
@@ -22,7 +22,7 @@ export async function notesSection(ctx, candidateId) {
   if (ctx.can("recruiter")) {
     const slot = h("div");
     const form = h("form", { class: "form" },
-      h("label", {}, "Add a note", h("textarea", { name: "text", rows: "3", maxlength: "5000", required: true })),
+      field("Add a note", h("textarea", { name: "text", rows: "3", maxlength: "5000", required: true })),
       slot,
       h("button", { type: "submit" }, "Add the note"));
     form.addEventListener("submit", async (event) => {

@@ -1,7 +1,7 @@
 // Webhooks (admins): subscriptions, the secret shown once, and each one's delivery log.
 
 import { api } from "./api.js";
-import { badge, fill, formValues, h, showError, when } from "./dom.js";
+import { badge, field, fill, formValues, h, showError, when } from "./dom.js";
 import { cell, table } from "./interviews.js";
 
 const EVENTS = ["interview.started", "interview.completed", "report.ready"];
@@ -17,7 +17,7 @@ export async function render(view, ctx) {
   const created = h("div");
   const form = h("form", { class: "card form", "aria-labelledby": "webhook-form-title" },
     h("h2", { id: "webhook-form-title" }, "New webhook"),
-    h("label", {}, "URL", h("input", { name: "url", type: "url", required: true, maxlength: "2000", placeholder: "https://ats.example.com/intervox" })),
+    field("URL", h("input", { name: "url", type: "url", required: true, maxlength: "2000", placeholder: "https://ats.example.com/intervox" })),
     h("fieldset", {}, h("legend", {}, "Events"),
       EVENTS.map((e) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "events", value: e, checked: true }), e))),
     slot,
