@@ -125,7 +125,7 @@ function showLogin() {
     try {
       await login(email, password);
       state.firstView = true;
-      if (!location.hash.startsWith("#/")) location.hash = "#/interviews";
+      if (!location.hash.startsWith("#/")) history.replaceState(null, "", "#/interviews"); // no second hashchange render
       await show();
     } catch (error) {
       showError(slot, error);

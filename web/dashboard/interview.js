@@ -6,6 +6,7 @@ import { api, ApiError, liveSocket } from "./api.js";
 import { badge, clock, download, field, fill, h, label, score, showError, when } from "./dom.js";
 import { notesSection } from "./notes.js";
 
+const TYPED = ["chat", "practice"]; // nothing is recorded: the transcript is what was typed
 const SPEAKER = { interviewer: "Interviewer", candidate: "Candidate" };
 const FLAG_TEXT = {
   second_face: "A second face",
@@ -16,6 +17,7 @@ const FLAG_TEXT = {
 
 /** Servers that list recordings say so; before they did, a completed interview may have one. */
 function hasRecording(interview) {
+  if (TYPED.includes(interview.mode)) return false;
   if (Array.isArray(interview.recordings)) return interview.recordings.length > 0;
   return interview.status === "completed";
 }
@@ -169,7 +171,7 @@ class InterviewPage {
   recordingSection() {
     this.recordingNote = h("p", { class: "muted", id: "recording-note" }, "Loading the recording…");
     this.audio.hidden = true;
-    return h("section", { class: "card", "aria-labelledby": "recording-title" },
+    return h("section", { class: "card", "aria-labelledby": "recording-title", hidden: TYPED.includes(this.interview.mode) },
       h("h2", { id: "recording-title" }, "Recording"), this.audio, this.recordingNote);
   }
 
