@@ -5,6 +5,7 @@
 import { api, ApiError, liveSocket } from "./api.js";
 import { badge, clock, download, field, fill, h, label, score, showError, when } from "./dom.js";
 import { notesSection } from "./notes.js";
+import { Player } from "./recording.js";
 
 const TYPED = ["chat", "practice"]; // nothing is recorded: the transcript is what was typed
 const SPEAKER = { interviewer: "Interviewer", candidate: "Candidate" };
@@ -15,7 +16,7 @@ const FLAG_TEXT = {
   camera_quality: "Camera too dark or blurred",
 };
 
-/** Servers that list recordings say so; before they did, a completed interview may have one. */
+/** Servers that list recordings say which there are; before they did, a completed one may have one. */
 function hasRecording(interview) {
   if (TYPED.includes(interview.mode)) return false;
   if (Array.isArray(interview.recordings)) return interview.recordings.length > 0;
@@ -37,18 +38,18 @@ class InterviewPage {
     this.socket = null;
     this.objectUrls = [];
     this.partials = {};
-    this.audio = h("audio", { controls: true, preload: "auto", id: "recording" });
+    this.player = new Player(id, ctx);
+    this.player.onTime = (t) => this.highlight(t);
     this.transcript = h("ol", { class: "transcript", id: "transcript", "aria-label": "Transcript" });
     this.status = null;
-    this.recordingTries = 0;
-    this.audio.addEventListener("timeupdate", () => this.highlight(this.audio.currentTime));
   }
 
   close() {
     if (this.socket) this.socket.close();
     this.socket = null;
     this.objectUrls.forEach((url) => URL.revokeObjectURL(url));
-    this.audio.pause();
+    this.objectUrls = [];
+    this.player.close();
   }
 
   async load() {
@@ -67,13 +68,13 @@ class InterviewPage {
     this.report = report;
     fill(this.view,
       this.header(),
-      this.recordingSection(),
+      this.player.section(TYPED.includes(interview.mode)),
       this.transcriptSection(transcript.segments),
       report ? this.reportSections(report) : this.pendingReport(),
       h("div", { id: "notes-slot" }));
     if (interview.status === "scheduled" || interview.status === "in_progress") this.watch();
-    if (hasRecording(interview)) this.loadRecording();
-    else fill(this.recordingNote, interview.status === "completed" || interview.status === "cancelled"
+    if (hasRecording(interview)) this.player.open(interview);
+    else this.player.say(interview.status === "completed" || interview.status === "cancelled"
       ? "There is no recording of this interview." : "The recording is ready when the interview ends.");
     if (interview.candidate_id) {
       notesSection(this.ctx, interview.candidate_id).then((section) => {
@@ -146,8 +147,6 @@ class InterviewPage {
 
   async reload() {
     this.close();
-    this.objectUrls = [];
-    this.audio.removeAttribute("src");
     await this.load();
   }
 
@@ -158,7 +157,6 @@ class InterviewPage {
     fill(this.view.querySelector("#status"), badge(change.status));
     this.ctx.announce(`Status: ${label(change.status)}`);
     // the report (and the recording) come once it is written; a start or a cancel changes the actions
-    if (change.report_ready) this.justEnded = true;
     if (change.report_ready || change.status === "cancelled") {
       this.reload(); // the report (and the recording) are there now; or there will be none
     } else if (before !== change.status && this.interview) {
@@ -167,41 +165,8 @@ class InterviewPage {
     }
   }
 
-  // -- the recording ---------------------------------------------------------------------
-  recordingSection() {
-    this.recordingNote = h("p", { class: "muted", id: "recording-note" }, "Loading the recording…");
-    this.audio.hidden = true;
-    return h("section", { class: "card", "aria-labelledby": "recording-title", hidden: TYPED.includes(this.interview.mode) },
-      h("h2", { id: "recording-title" }, "Recording"), this.audio, this.recordingNote);
-  }
-
-  /** <audio> cannot send the token: fetch the file with it and play it from memory. */
-  async loadRecording() {
-    try {
-      const blob = await api(`/api/v1/interviews/${this.id}/recording`, { as: "blob" });
-      if (!this.ctx.current()) return;
-      const url = URL.createObjectURL(blob);
-      this.objectUrls.push(url);
-      this.audio.src = url;
-      this.audio.hidden = false;
-      fill(this.recordingNote, "Choose a line of the transcript, an evidence quote or a flag to hear that moment.");
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404 && this.justEnded && this.recordingTries < 5) {
-        this.recordingTries += 1; // the file is closed a moment after the report is written
-        setTimeout(() => this.ctx.current() && this.loadRecording(), 2000);
-      } else if (error instanceof ApiError && error.status === 404) {
-        fill(this.recordingNote, "There is no recording of this interview.");
-      } else {
-        fill(this.recordingNote, `The recording could not be loaded: ${error.message}`);
-      }
-    }
-  }
-
   seek(seconds) {
-    if (typeof seconds !== "number" || !this.audio.src) return;
-    this.audio.currentTime = seconds;
-    this.audio.play().catch(() => {}); // a browser may refuse to play; the position is set anyway
-    this.highlight(seconds);
+    this.player.seek(seconds);
   }
 
   highlight(seconds) {
