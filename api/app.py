@@ -30,6 +30,7 @@ from api.routes import (
     invitations,
     jobs,
     phone,
+    recordings,
     report_pdf,
     resumes,
     rtc,
@@ -62,6 +63,7 @@ ROUTERS = (
     events,
     phone,
     report_pdf,
+    recordings,
     shares,
     webhooks,
 )

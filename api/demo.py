@@ -96,6 +96,8 @@ async def run_demo(settings: Settings, minutes: int) -> None:
         print(f"\noverall {report['overall_score']}/100, {report['recommendation']}")
         print(f"report: GET /api/v1/interviews/{iid}/report with a recruiter token (as {email})")
         print(f"stored in {settings.database_url}")
+        for part in server.runtime.recordings.parts(iid):  # both voices, left the candidate
+            print(f"recording: {part.path} ({part.duration:.0f} s, from {part.start:.1f} s)")
         await peer.close()
         await client.aclose()
 

@@ -18,6 +18,7 @@ from api.settings import Settings
 from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
+from media.recordings import Recordings
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
@@ -43,6 +44,7 @@ from stt.worker import TranscriptionWorker
 from tts.synth import SpeechSynthesizer, make_synthesizer
 from vision.worker import VisionWorker
 from workspace.accounts import AccountService
+from workspace.candidates import FileSource
 from workspace.retention import RetentionJob
 from workspace.webhook_delivery import DeliveryWorker
 from workspace.webhooks import SecretBox, WebhookNotifier
@@ -108,7 +110,13 @@ class Runtime:
             self.webhooks.repo, self.secret_box, settings.webhooks.options(), self.webhooks.wake
         )
         self.shares = ShareRepository(sessions)
-        self.retention = RetentionJob(RetentionRepository(sessions), settings.retention.days)
+        # recordings live under this server's data folder; exports carry them, erasure and
+        # retention delete them (wired here, per app, so apps with other folders never mix)
+        self.recordings = Recordings(settings.data_path() / "recordings")
+        self.file_sources: list[FileSource] = [self.recordings.files]
+        self.retention = RetentionJob(
+            RetentionRepository(sessions), settings.retention.days, recordings_hooks=[self.recordings.delete]
+        )
         self._background: list[asyncio.Task[None]] = []
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()
@@ -302,6 +310,7 @@ class Runtime:
             voices=self.voice,
             refiner=self.refiner,
             smart_turn=self.smart_turn,
+            recordings=self.recordings if self.settings.recording.enabled else None,
         )
         session.live_stt_model = served_name(self.settings.stt.model)
         task = asyncio.ensure_future(agent.run())
@@ -348,6 +357,8 @@ class Runtime:
         agent = self.agent(interview_id)
         if agent is not None and agent.attention is not None:
             await agent.attention.flush()
+        if agent is not None:
+            await agent.stop_recording()  # the recording ends with the interview, not the report
         report = await session.finish(reason="ended_by_request")
         await self._replace_agent(interview_id)
         self.evict(interview_id)
@@ -394,7 +405,8 @@ class Runtime:
         return analysis
 
     async def delete(self, interview_id: str) -> None:
-        """Everything about the interview, live state included."""
-        await self._replace_agent(interview_id)
+        """Everything about the interview, live state and recording files included."""
+        await self._replace_agent(interview_id)  # a live recording is closed first
         self._sessions.pop(interview_id, None)
+        await asyncio.to_thread(self.recordings.delete, interview_id)
         await asyncio.to_thread(self.repo.delete, interview_id)

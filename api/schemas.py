@@ -160,6 +160,16 @@ class QuestionPublic(BaseModel):
     total: int
 
 
+class RecordingPublic(BaseModel):
+    """One part of an interview's recording (one per connection)."""
+
+    part: int
+    start: float  # where t=0 of this file is on the transcript's clock (seconds from interview start)
+    duration: float  # seconds
+    url: str  # GET it with a recruiter credential; range requests work
+    channels: list[str]  # ["candidate", "interviewer"]: left, right
+
+
 class InterviewPublic(BaseModel):
     id: str
     status: str
@@ -183,6 +193,9 @@ class InterviewPublic(BaseModel):
     personas: list[str] | None = None
     analysis: dict[str, Any] | None = None  # recruiters only: the resume and job analysis
     current_question: QuestionPublic | None
+    # recruiters reading one interview: its recording's parts ([] when none); null in lists
+    # and in the candidate's view
+    recordings: list[RecordingPublic] | None = None
 
 
 class InterviewListItem(InterviewPublic):

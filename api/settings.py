@@ -200,6 +200,13 @@ class RetentionSettings(BaseModel):
     interval_s: float = Field(3600.0, gt=0, le=7 * 86400)  # how often the job runs
 
 
+class RecordingSettings(BaseModel):
+    """INTERVOX_RECORDING__...: both voices of spoken interviews to disk (Opus in Ogg), when the
+    candidate agreed to the recording (the room and the phone notice ask)."""
+
+    enabled: bool = True
+
+
 class Settings(BaseSettings):
     """Everything configurable. Defaults are the embedded set-up: nothing to install or run."""
 
@@ -209,7 +216,7 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str | None = None  # base of join_url; defaults to the request's own URL
     database_url: str = "sqlite:///./data/intervox.db"
-    data_dir: str = ""  # where the generated secret key lives; default: the SQLite file's folder, or ./data
+    data_dir: str = ""  # the secret key and recordings; default: the SQLite file's folder, or ./data
     secret_key: str = ""  # signs access tokens; generated and kept in the data folder when empty
     admin_email: str = ""  # the first admin, created at start with its organisation when missing
     admin_password: str = ""
@@ -234,6 +241,7 @@ class Settings(BaseSettings):
     twilio: TwilioSettings = TwilioSettings()
     webhooks: WebhookSettings = WebhookSettings()
     retention: RetentionSettings = RetentionSettings()
+    recording: RecordingSettings = RecordingSettings()
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -34,6 +34,10 @@ class ReportNotReady(NotFound):
     code = "REPORT_NOT_READY"
 
 
+class RecordingNotFound(NotFound):
+    code = "RECORDING_NOT_FOUND"
+
+
 class Unauthorized(IntervoxError):
     code, status = "UNAUTHORIZED", 401
 

@@ -40,6 +40,8 @@ class AudioOutput:
         self._has_frames = asyncio.Event()
         self.on_first_frame: Callable[[str, float], None] | None = None
         self.on_queued: Callable[[], None] | None = None  # frames were queued (a paced sender wakes)
+        # each frame as it leaves, with its monotonic time (the recording hears what was played)
+        self.on_frame: Callable[[np.ndarray, float], None] | None = None
 
     def enqueue(self, pcm: np.ndarray, utterance_id: str, sample_rate: int = SAMPLE_RATE) -> int:
         """Queue speech made at `sample_rate`; returns the samples queued at the output
@@ -64,8 +66,11 @@ class AudioOutput:
             return None
         frame = self._frames.popleft()
         played = self._played.get(frame.utterance_id, 0)
+        now = time.monotonic()
         if played == 0 and self.on_first_frame is not None:
-            self.on_first_frame(frame.utterance_id, time.monotonic())
+            self.on_first_frame(frame.utterance_id, now)
+        if self.on_frame is not None:
+            self.on_frame(frame.pcm, now)
         self._played[frame.utterance_id] = played + len(frame.pcm)
         if not self._frames:
             self._drained.set()

@@ -28,6 +28,7 @@ class Transport(ABC):
         self.has_video = False
         self._audio: asyncio.Queue[AudioChunk | None] = asyncio.Queue(maxsize=MAX_QUEUED_CHUNKS)
         self.dropped_chunks = 0
+        self.on_audio: Callable[[AudioChunk], None] | None = None  # each chunk queued (the recording)
 
     async def video_frames(self, fps: float) -> AsyncIterator[VideoFrame]:
         """The newest camera frame, at most `fps` times a second (older ones are dropped).
@@ -47,6 +48,9 @@ class Transport(ABC):
             self._audio.put_nowait(chunk)
         except asyncio.QueueFull:
             self.dropped_chunks += 1
+            return
+        if self.on_audio is not None:
+            self.on_audio(chunk)
 
     def _end_audio(self) -> None:
         while True:

@@ -41,6 +41,9 @@ class Speaker:
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         raise NotImplementedError
 
+    async def stop_recording(self) -> None:
+        raise NotImplementedError
+
     # -- speaking -------------------------------------------------------------
     def _speak(self, reply: Reply, speech_end: float | None = None) -> None:
         self._interrupt()
@@ -141,6 +144,7 @@ class Speaker:
     async def _finish(self) -> None:
         if self.attention is not None:
             await self.attention.flush()
+        await self.stop_recording()  # the interview ends here: so does its recording
         await self.session.finish()
         await asyncio.sleep(self.options.close_delay_s)
         await self.transport.close()

@@ -23,10 +23,12 @@ import numpy as np
 from core.audio import SAMPLE_RATE, AudioChunk
 from core.errors import EngineBusy, InterviewEnded, ModeMismatch
 from core.events import ClientMessage, event, utc_now
+from media.recordings import Recordings
 from media.transport import Transport
 from orchestrator import consent
 from orchestrator.attention import AttentionMonitor
 from orchestrator.playback import Playback
+from orchestrator.recording import LiveRecording
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.speaker import Speaker
@@ -91,6 +93,7 @@ class VoiceAgent(Speaker):
         voices: Callable[[str | None], SpeechSynthesizer] | None = None,
         refiner: Refiner | None = None,
         smart_turn: SmartTurn | None = None,
+        recordings: Recordings | None = None,
     ) -> None:
         self.beam_size = beam_size  # narrow-band phone audio is worth a wider beam
         self.refiner = refiner  # the accurate second pass over each finished answer
@@ -124,6 +127,8 @@ class VoiceAgent(Speaker):
         self._watcher: asyncio.Task[None] | None = None
         self._opening: asyncio.Task[None] | None = None
         self._consent: asyncio.Queue[bool | None] | None = None  # a phone caller's answers, while asked
+        # both voices to disk while the interview runs (None: recordings are off)
+        self.recording = LiveRecording(recordings, session, transport) if recordings is not None else None
         transport.output.on_first_frame = self._on_first_frame
         transport.on_client_message = self._on_client_message
 
@@ -168,6 +173,8 @@ class VoiceAgent(Speaker):
             await self.transport.send_event(event("error", code="INTERVIEW_ENDED", message="already ended"))
             await self.transport.close()
             return
+        if self.recording is not None:
+            self.recording.begin()  # the clock is settled: the part's offset on it is exact
         self._speak(reply)
         self._ticker = self._spawn(self._tick())
         if self.attention is not None:
@@ -203,10 +210,15 @@ class VoiceAgent(Speaker):
     def _awaiting_consent(self) -> bool:
         return self._consent is not None
 
+    async def stop_recording(self) -> None:
+        if self.recording is not None:
+            await self.recording.stop()
+
     async def _stop(self) -> None:
         recording = self._interrupt()
         if recording is not None:
             await recording
+        await self.stop_recording()
         await self._keep_partial_answer()
         if self.attention is not None:
             await self.attention.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,10 @@ def speech(text: str, voice: str = "candidate", lead_s: float = 0.0, tail_s: flo
     Piper voice (a preset from tts.voices, not the interviewer's), or `espeak-en-us`."""
     SPEECH_CACHE.mkdir(parents=True, exist_ok=True)
     path = SPEECH_CACHE / (hashlib.sha1(f"v3:{voice}:{text}".encode()).hexdigest()[:16] + ".wav")
-    if not path.exists():
-        write_wav(str(path), speak(text, voice)[SAMPLE_RATE // 2 :])  # the cache keeps no lead-in
+    if not path.exists():  # written aside, then renamed: parallel test workers share the cache
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        write_wav(str(partial), speak(text, voice)[SAMPLE_RATE // 2 :])  # the cache keeps no lead-in
+        partial.replace(path)
     pcm = read_wav(str(path))
     lead = np.zeros(int(lead_s * SAMPLE_RATE), dtype=np.int16)
     tail = np.zeros(int(tail_s * SAMPLE_RATE), dtype=np.int16)

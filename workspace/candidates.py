@@ -11,7 +11,7 @@ import json
 import logging
 import uuid
 import zipfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,9 @@ from workspace.analysis import analyse
 
 log = logging.getLogger(__name__)
 EDITABLE = ("name", "email", "phone")
-# Where an interview keeps files (recordings, later). Whoever stores files registers a function
-# that lists an interview's files: exports add them, erasures delete them.
+# Where an interview keeps files (its recordings): a function that lists an interview's files.
+# The runtime hands its sources to the service: exports add the files, erasures delete them.
 FileSource = Callable[[str], list[Path]]
-FILE_SOURCES: list[FileSource] = []
 
 
 class CandidateNotFound(NotFound):
@@ -40,15 +39,15 @@ class CandidateExists(Conflict):
     code = "CANDIDATE_EXISTS"
 
 
-def interview_files(interview_id: str) -> list[Path]:
-    """Every file stored for the interview (none until recordings exist)."""
-    return [path for source in FILE_SOURCES for path in source(interview_id) if path.is_file()]
+def interview_files(interview_id: str, sources: Sequence[FileSource]) -> list[Path]:
+    """Every file stored for the interview."""
+    return [path for source in sources for path in source(interview_id) if path.is_file()]
 
 
-def delete_interview_files(interview_id: str) -> int:
+def delete_interview_files(interview_id: str, sources: Sequence[FileSource]) -> int:
     """Delete the interview's files from disk; returns how many were removed."""
     removed = 0
-    for path in interview_files(interview_id):
+    for path in interview_files(interview_id, sources):
         path.unlink(missing_ok=True)
         removed += 1
     return removed
@@ -68,9 +67,15 @@ def resume_summary(text: str, filename: str | None) -> dict[str, Any]:
 
 
 class CandidateService:
-    def __init__(self, repo: WorkspaceRepository, interviews: InterviewRepository) -> None:
+    def __init__(
+        self,
+        repo: WorkspaceRepository,
+        interviews: InterviewRepository,
+        file_sources: Sequence[FileSource] = (),
+    ) -> None:
         self.repo = repo
         self.interviews = interviews
+        self.file_sources = file_sources
 
     def create(self, caller: Principal, fields: dict[str, Any]) -> CandidateRow:
         fields = _normalised(fields)
@@ -138,7 +143,7 @@ class CandidateService:
             for interview in interviews:
                 folder = f"interviews/{interview.id}"
                 archive.writestr(f"{folder}/interview.json", _json(self._interview_record(interview)))
-                for path in interview_files(interview.id):
+                for path in interview_files(interview.id, self.file_sources):
                     archive.write(path, f"{folder}/files/{path.name}")
                     files += 1
         counts = {"candidates": 1, "notes": len(notes), "interviews": len(interviews), "files": files}
@@ -168,7 +173,7 @@ class CandidateService:
         counts = await asyncio.to_thread(self.repo.interview_data_counts, ids) if ids else {}
         files = 0
         for interview_id in ids:
-            files += await asyncio.to_thread(delete_interview_files, interview_id)
+            files += await asyncio.to_thread(delete_interview_files, interview_id, self.file_sources)
             await delete_interview(interview_id)
         notes = await asyncio.to_thread(self.repo.delete_candidate, candidate_id)
         return {"candidates": 1, "notes": notes, "interviews": len(ids), **counts, "files": files}

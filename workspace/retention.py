@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 # Keys anywhere in a report that hold the candidate's own words.
 VERBATIM_KEYS = frozenset({"answer", "quote", "evidence", "star_parts", "candidate_feedback"})
 
-# Deletes an interview's recording files (recordings come later: they register a function here).
-RecordingsHook = Callable[[str], None]
+# Deletes an interview's recording files (the runtime passes its recordings' `delete`).
+RecordingsHook = Callable[[str], object]
 
 
 def summary(report: dict[str, Any], purged_at: datetime | None = None) -> dict[str, Any]:

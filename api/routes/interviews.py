@@ -15,6 +15,7 @@ from api.deps import RuntimeDep, SettingsDep
 from api.interview_sources import with_job_and_candidate
 from api.planning import analysis_with_llm, new_interview
 from api.routes.invitations import invitation, join_url
+from api.routes.recordings import recordings_of
 from api.runtime import Runtime
 from api.schemas import (
     InterviewCreate,
@@ -44,7 +45,8 @@ def to_public(row: InterviewRow, questions: list[QuestionRow]) -> dict[str, Any]
         current = QuestionPublic(
             id=q.question_id, text=q.text, index=row.question_index + 1, total=len(questions)
         )
-    fields = {name: getattr(row, name) for name in InterviewPublic.model_fields if name != "current_question"}
+    computed = ("current_question", "recordings")
+    fields = {name: getattr(row, name) for name in InterviewPublic.model_fields if name not in computed}
     return {**fields, "current_question": current}
 
 
@@ -123,6 +125,8 @@ async def get_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]
     public = to_public(interview, questions)
     if principal is None:  # the candidate's view: not what the recruiter learned about them
         public["analysis"] = None
+    else:
+        public["recordings"] = await asyncio.to_thread(recordings_of, runtime, interview.id)
     return public
 
 

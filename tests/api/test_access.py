@@ -16,6 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
 from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, api_settings, login
+from tests.helpers import record_tones
 from workspace.tokens import issue_access_token
 
 CALLERS = ("none", "garbage", "expired", "join", "viewer", "recruiter", "admin", "other_admin", "revoked_key")
@@ -119,6 +120,7 @@ def world(tmp_path_factory) -> Any:
         w = World(c, headers, {})
         done = w.new_interview(started=True)
         c.post(f"/api/v1/interviews/{done['id']}/end", headers=admin)
+        record_tones(runtime.recordings, done["id"], 0.5)  # what a spoken interview leaves
         w.completed = done
         yield w
 
@@ -278,6 +280,10 @@ ROWS: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/v1/interviews/{interview_id}/report.pdf"): Row(
         lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/report.pdf", None, w.completed), READ
+    ),
+    # the recording: recruiters of the organisation only, never its candidate
+    ("GET", "/api/v1/interviews/{interview_id}/recording"): Row(
+        lambda w: ("GET", f"/api/v1/interviews/{w.completed['id']}/recording", None, w.completed), READ
     ),
     # webhooks send candidates' data elsewhere: admins only
     ("POST", "/api/v1/webhooks"): Row(

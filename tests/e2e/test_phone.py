@@ -11,13 +11,14 @@ import resource
 import pytest
 import websockets
 
-from core.audio import to_float32
+from core.audio import rms_dbfs, to_float32
 from media.phone.caller import SimulatedCaller
 from media.transport import MAX_QUEUED_CHUNKS
 from orchestrator import consent
 from stt.whisper import SttOptions, WhisperEngine
 from tests.conftest import speech
 from tests.e2e.conftest import report_of, state_of, transcript_of
+from tests.e2e.test_webrtc_interview import recording_of, window
 from tests.helpers import wer
 
 pytestmark = pytest.mark.slow
@@ -72,6 +73,17 @@ async def test_a_phone_interview_end_to_end(server, client):
     report = await report_of(client, iid)
     assert report["status"] == "completed" and report["attention"] is None
     assert caller.close_code == 1000  # the server hung up after the goodbye
+    # the call's recording: the interview's length, each side loud on its own channel only
+    _, part, samples, rate = await recording_of(client, iid)
+    greeting = transcript[0]
+    answer = next(s for s in transcript if s["speaker"] == "candidate")
+    level = {  # dBFS of each channel where the transcript puts the greeting and the first answer
+        (name, channel): rms_dbfs(window(samples[channel], rate, part, seg, 0.0))
+        for name, seg in (("greeting", greeting), ("answer", answer))
+        for channel in (0, 1)
+    }
+    assert level["greeting", 1] > -35 and level["greeting", 0] < level["greeting", 1] - 30, level
+    assert level["answer", 0] > -35 and level["answer", 1] < level["answer", 0] - 30, level
 
 
 async def test_hang_up_mid_answer_keeps_it_and_calling_back_resumes(server, client):

@@ -1,11 +1,13 @@
 """A whole spoken interview over real WebRTC: real Whisper, real Piper and espeak-ng, real store."""
 
 import asyncio
+from datetime import datetime
 
 import numpy as np
 import pytest
 
 from core.audio import SAMPLE_RATE, to_float32
+from media.resample import resample_speech
 from orchestrator.interviewer import RulesInterviewer, Say
 from stt.whisper import WhisperEngine
 from tests.conftest import speech
@@ -19,7 +21,7 @@ from tests.e2e.conftest import (
     wait_listening,
     ws_url,
 )
-from tests.helpers import normalise, wer
+from tests.helpers import decode_recording, normalise, wer
 
 pytestmark = pytest.mark.slow
 
@@ -108,7 +110,56 @@ async def test_spoken_interview_end_to_end(server, client):
     assert report["recommendation"] == watched["data"]["recommendation"]
     assert report["questions"][0]["score"] > 0 and 0 < report["overall_score"] <= 100
     assert report["communication"]["words_per_minute"] > 60
+    await the_recording_holds_both_voices_on_the_transcripts_clock(client, iid, transcript, said)
     await peer.close()
+
+
+async def recording_of(client, iid: str) -> tuple[dict, dict, np.ndarray, int]:
+    """The interview as the recruiter reads it, its one recording part, and that part decoded
+    (after checking a range request against the whole file)."""
+    state = await state_of(client, iid)
+    [part] = state["recordings"]
+    recruiter = {"Authorization": f"Bearer {client.recruiter}"}
+    ranged = await client.http.get(part["url"], headers=recruiter | {"Range": "bytes=0-99"})
+    whole = await client.http.get(part["url"], headers=recruiter)
+    assert whole.status_code == 200 and whole.headers["content-type"] == "audio/ogg"
+    assert ranged.status_code == 206 and ranged.content == whole.content[:100]
+    assert ranged.headers["content-range"] == f"bytes 0-99/{len(whole.content)}"
+    samples, rate = decode_recording(whole.content)
+    interview_s = (
+        datetime.fromisoformat(state["ended_at"]) - datetime.fromisoformat(state["started_at"])
+    ).total_seconds()
+    # the recording starts with the interview and ends with it: its length is the interview's
+    assert part["start"] + samples.shape[1] / rate == pytest.approx(interview_s, abs=1.5)
+    assert part["duration"] == pytest.approx(samples.shape[1] / rate, abs=0.1)
+    return state, part, samples, rate
+
+
+def window(samples: np.ndarray, rate: int, part: dict, segment: dict, pad_s: float) -> np.ndarray:
+    """One channel where the transcript says `segment` was said, as 16 kHz int16."""
+    start = max(0, round((segment["start"] - part["start"] - pad_s) * rate))
+    end = round((segment["end"] - part["start"] + pad_s) * rate)
+    pcm = (np.clip(samples[start:end], -1, 1) * 32767).astype(np.int16)
+    return resample_speech(pcm, rate, SAMPLE_RATE)
+
+
+async def the_recording_holds_both_voices_on_the_transcripts_clock(client, iid, transcript, said) -> None:
+    """Each voice is on its own channel where the transcript puts it: transcribed back, the
+    candidate's channel says the first answer and the interviewer's the opening, not the other
+    way round."""
+    _, part, samples, rate = await recording_of(client, iid)
+    answer = next(s for s in transcript if s["speaker"] == "candidate")
+    opening = next(s for s in transcript if s["speaker"] == "interviewer")
+    engine = WhisperEngine()
+
+    def heard(channel: int, segment: dict) -> str:
+        pcm = window(samples[channel], rate, part, segment, pad_s=0.3)
+        return engine.transcribe(to_float32(pcm)).text
+
+    candidate_says, interviewer_says = heard(0, answer), heard(1, opening)
+    assert wer(said[0], candidate_says) < 0.35, candidate_says
+    assert wer(opening["text"], interviewer_says) < 0.35, interviewer_says
+    assert wer(said[0], heard(1, answer)) > 0.8 and wer(opening["text"], heard(0, opening)) > 0.8
 
 
 async def typed_answers_are_refused(peer, candidate_ws, recruiter_ws, client, iid, cursor) -> None:
@@ -176,6 +227,11 @@ async def test_reconnect_resumes_the_same_interview(server, client):
     answers = [s for s in transcript if s["speaker"] == "candidate"]
     assert len(answers) == 1 and wer(ANSWERS[0], answers[0]["text"]) < 0.25  # nothing lost
     assert transcript[-1]["text"].startswith("Welcome back")
+    # each connection is a part of the recording, placed on the interview's clock
+    first, second = (await state_of(client, iid))["recordings"]
+    assert (first["part"], second["part"]) == (1, 2) and first["duration"] > 5
+    assert second["start"] >= first["start"] + first["duration"]  # after the gap, not over it
+    assert second["start"] <= transcript[-1]["start"] <= second["start"] + second["duration"]
     await again.close()
 
 
