@@ -21,6 +21,7 @@ from api.routes import (
     candidate,
     candidates,
     coaching,
+    dashboard,
     evaluate,
     events,
     health,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
         app.include_router(module.router)
     app.include_router(candidate.pages)
     app.include_router(shares.pages)
+    app.include_router(dashboard.pages)
     app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")
     # Outermost last: security headers on every answer, then the size check before anything
     # reads a body, then per-IP limits, then CORS (closed unless origins are listed).

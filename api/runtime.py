@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from api.live_status import StatusFeed
 from api.ratelimit import RateLimiter
 from api.settings import Settings
 from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
@@ -119,6 +120,7 @@ class Runtime:
         self._background: list[asyncio.Task[None]] = []
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()
+        self.status_feed = StatusFeed(self.bus, self.webhooks)  # status changes: dashboards, webhooks
         self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
         if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
             self.interviewer.decide_timeout_s = settings.interview.decide_timeout_s
@@ -255,7 +257,7 @@ class Runtime:
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
                 self._sessions[interview_id].llm_grader = self.llm_grader
-                self._sessions[interview_id].on_lifecycle = self.webhooks
+                self._sessions[interview_id].on_lifecycle = self.status_feed
             return self._sessions[interview_id]
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:
@@ -368,6 +370,7 @@ class Runtime:
         if session.finished:
             raise InterviewEnded("this interview has already ended", {"status": session.status})
         await session.update(status="cancelled", phase="completed", ended_at=utc_now())
+        await self.status_feed.publish(session.interview)
         await session.emit(event("interview_ended", reason="cancelled"))
         await session.flush_events()
         await self._replace_agent(interview_id)

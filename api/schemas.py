@@ -75,7 +75,7 @@ class InterviewCreate(BaseModel):
 
 
 class InterviewList(BaseModel):
-    items: list[InterviewPublic]
+    items: list[InterviewListItem]
     total: int
     limit: int
     offset: int
@@ -198,6 +198,14 @@ class InterviewPublic(BaseModel):
     recordings: list[RecordingPublic] | None = None
 
 
+class InterviewListItem(InterviewPublic):
+    """A row of a recruiter's list: with its report's headline once there is one."""
+
+    overall_score: float | None = None
+    recommendation: str | None = None
+    flag_count: int | None = None  # attention flags to review (video interviews)
+
+
 class InterviewCreated(InterviewPublic):
     join_token: str
     join_url: str
@@ -206,6 +214,7 @@ class InterviewCreated(InterviewPublic):
 
 
 class TranscriptSegment(BaseModel):
+    id: int | None = None  # the `segment_id` of live transcript events (a revision names it)
     speaker: str
     text: str
     start: float

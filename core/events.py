@@ -23,6 +23,7 @@ EventType = Literal[
     "metrics",
     "interviewer_changed",
     "typing",
+    "interview_status",
 ]
 
 Audience = Literal["candidate", "recruiter"]
@@ -46,6 +47,7 @@ AUDIENCE: dict[str, Audience] = {
     "attention_update": "recruiter",
     "metrics": "recruiter",
     "typing": "recruiter",  # the candidate is writing (chat): for a recruiter watching live
+    "interview_status": "recruiter",  # the organisation's stream (WS /api/v1/ws/events)
 }
 # Fields never sent to a candidate, whatever the event: scores, the recommendation,
 # what the scorer looks for, attention figures and integrity flags.

@@ -16,6 +16,7 @@ from api.interview_sources import with_job_and_candidate
 from api.planning import analysis_with_llm, new_interview
 from api.routes.invitations import invitation, join_url
 from api.routes.recordings import recordings_of
+from api.runtime import Runtime
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
@@ -76,6 +77,7 @@ async def create_interview(
         new_interview, body, principal, settings, analysis, runtime.repo
     )
     await asyncio.to_thread(runtime.repo.create, row, questions)
+    await runtime.status_feed.publish(row)
     url = join_url(runtime, request, row.id, token)
     invited = await asyncio.to_thread(invitation, runtime, row, url, token)
     return {
@@ -105,8 +107,14 @@ async def list_interviews(
     where = InterviewFilter(
         principal.org_id, status_, mode, created_after, created_before, job_id or None, candidate_id or None
     )
+    return await interview_page(runtime, where, limit, offset)
+
+
+async def interview_page(runtime: Runtime, where: InterviewFilter, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a list, each row with its report's score, recommendation and flag count."""
     rows, total = await asyncio.to_thread(runtime.repo.page, where, limit, offset)
-    items = [{**to_public(row, []), "current_question": None} for row in rows]
+    summaries = await asyncio.to_thread(runtime.repo.report_summaries, [row.id for row in rows])
+    items = [{**to_public(row, []), "current_question": None, **summaries.get(row.id, {})} for row in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

@@ -183,6 +183,8 @@ def _iv(mode: str = "chat", **kw: Any) -> Callable[[World], dict]:
 
 ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/health"): Row(lambda w: ("GET", "/health", None, None), PUBLIC),
+    # the dashboard's page holds no data (it signs in and calls the API), like the room's page
+    ("GET", "/"): Row(lambda w: ("GET", "/", None, None), PUBLIC),
     ("POST", "/api/v1/auth/login"): Row(
         lambda w: ("POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, None),
         PUBLIC,
@@ -437,6 +439,9 @@ WEBSOCKETS = {
         "other_admin": 4004,
         "revoked_key": 4001,
     },
+    # the organisation's live status stream: recruiter credentials, each for its own organisation
+    "/api/v1/ws/events": dict.fromkeys(CALLERS, 4001)
+    | dict.fromkeys(("viewer", "recruiter", "admin", "other_admin"), "open"),
     # a phone call's media stream: only the join token, sent in the start message
     "/api/v1/phone/{interview_id}/stream": dict.fromkeys(CALLERS, 4001) | {"join": "open"},
 }
