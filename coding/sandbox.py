@@ -172,8 +172,9 @@ class BubblewrapRunner:
             run = ["/usr/bin/python3", "-I", "-S", "-u", "-X", "utf8", "/harness/harness.py", str(results_fd)]
         else:
             binds = ["--ro-bind", os.path.realpath(self.paths.node), "/usr/bin/node"]
-            # V8 reserves ~700 MB of address space it never touches; the heap itself is capped
-            address_space = memory + 768 * 1024 * 1024
+            # V8 reserves ~0.7-1 GB of address space it never touches (sorting large arrays reserves
+            # more); the heap itself is capped by --max-old-space-size
+            address_space = memory + 1024 * 1024 * 1024
             heap = f"--max-old-space-size={limits.memory_mb}"
             run = ["/usr/bin/node", heap, "--stack-size=4000", "/harness/harness.js", str(results_fd)]
         for lib in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/lib64"):

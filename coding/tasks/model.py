@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from coding.sandbox import LANGUAGES, Language
 
 Level = Literal["junior", "middle", "senior"]
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\- ]{1,80}$")]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.,()' -]{1,80}$")]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64 * 1024)]
 Short = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
