@@ -34,4 +34,6 @@ async def run_visible(
     """`POST .../run`: the visible tests, judged; the answer of API.md."""
     job = await make_job(task, language, code, task.visible_tests, limits)
     outcome = await queue.run(job, key=key)
-    return await asyncio.to_thread(judge, outcome, expectations(task.visible_tests, True), limits, task.compare)
+    return await asyncio.to_thread(
+        judge, outcome, expectations(task.visible_tests, True), limits, task.compare
+    )

@@ -10,6 +10,7 @@ test on an inherited pipe; CPU time and peak memory are measured here, from the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -352,7 +353,5 @@ def _children(pid: int) -> list[int]:
 
 
 def _signal(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

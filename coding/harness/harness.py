@@ -91,9 +91,13 @@ def main():
             emit(out, event="test", name=name, ok=False, error=f"the result: {exc}", kind="result", ms=ms)
             continue
         if len(text) > MAX_RESULT_CHARS:
-            emit(out, event="test", name=name, ok=False, error="the result is too large", kind="result", ms=ms)
+            emit(
+                out, event="test", name=name, ok=False, error="the result is too large", kind="result", ms=ms
+            )
             continue
-        out.write(f'{{"event": "test", "name": {json.dumps(name)}, "ok": true, "ms": {ms}, "actual": {text}}}\n')
+        out.write(
+            f'{{"event": "test", "name": {json.dumps(name)}, "ok": true, "ms": {ms}, "actual": {text}}}\n'
+        )
         out.flush()
     emit(out, event="done")
 

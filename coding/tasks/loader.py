@@ -34,7 +34,9 @@ def load_task_dir(folder: Path) -> Task:
 @cache
 def bank() -> dict[str, Task]:
     """Every shipped task by id (read once)."""
-    tasks = [load_task_dir(folder) for folder in sorted(BANK_DIR.iterdir()) if (folder / "task.json").exists()]
+    tasks = [
+        load_task_dir(folder) for folder in sorted(BANK_DIR.iterdir()) if (folder / "task.json").exists()
+    ]
     return {task.id: task for task in tasks}
 
 

@@ -66,7 +66,7 @@ async def _check_bank(fill: bool) -> int:
     failed = 0
     for task in bank().values():
         filled, problems = await validate(task, queue, Limits(cpu_s=10, wall_s=20))
-        print(f"{task.id}: {'ok' if not problems else problems}")
+        print(f"{task.id}: {problems if problems else 'ok'}")
         failed += bool(problems)
         if fill and not problems:
             path = BANK_DIR / task.id / "task.json"
