@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from coding.lint import LintOptions
 from coding.sandbox import Interpreters, Limits
+from coding.service import CodingOptions
 from llm import LlmOptions
 from media.webrtc.transport import WebRtcOptions
 from orchestrator.plan import parse_sections
@@ -242,6 +244,18 @@ class CodingSettings(BaseModel):
 
     def interpreters(self) -> Interpreters:
         return Interpreters(self.bwrap, self.python, self.node, sandbox_uid=self.sandbox_uid)
+
+    def options(self) -> CodingOptions:
+        return CodingOptions(
+            enabled=self.enabled,
+            limits=self.limits(),
+            concurrency=self.concurrency,
+            max_queued=self.max_queued,
+            max_code_bytes=self.max_code_kb * 1024,
+            max_versions=self.max_versions,
+            max_integrity_events=self.max_integrity_events,
+            lint=LintOptions(node=self.node, node_modules=self.node_modules),
+        )
 
 
 class Settings(BaseSettings):
