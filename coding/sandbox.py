@@ -205,6 +205,7 @@ class BubblewrapRunner:
             "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp",
             "--ro-bind", str(HARNESS_DIR), "/harness",
             "--ro-bind", str(task_dir), "/task",
+            "--remount-ro", "/",  # the root bubblewrap builds is a tmpfs: read-only once set up
             "--chdir", "/tmp",
         ]  # fmt: skip
         rlimits = [
