@@ -70,7 +70,11 @@ JS = {
         "memory_limit",
         "",
     ),
-    "buffer bomb": ("function f(x) { const hog = []; for (;;) hog.push(Buffer.alloc(1e7, 1)); }", "memory_limit", ""),
+    "buffer bomb": (
+        "function f(x) { const hog = []; for (;;) hog.push(Buffer.alloc(1e7, 1)); }",
+        "memory_limit",
+        "",
+    ),
     "process bomb": (
         "const cp = require('child_process');\n"
         "function f(x) { for (let i = 0; i < 1000; i++) cp.spawn('/usr/bin/node', ['-e', 'setTimeout(() => 0, 9e3)']);"
@@ -163,7 +167,9 @@ def test_the_sandbox_has_no_network_no_privileges_and_only_read_only_files(runne
         "    return [os.getuid(), caps, writable, names, sorted(os.listdir('/'))]\n"
     )
     outcome = runner.run(SandboxJob("python", code, "f", [{"name": "t", "args": [1]}], LIMITS))
-    uid, caps, writable, interfaces, root = next(e for e in outcome.events if e.get("event") == "test")["actual"]
+    uid, caps, writable, interfaces, root = next(e for e in outcome.events if e.get("event") == "test")[
+        "actual"
+    ]
     assert uid == 65534 and int(caps, 16) == 0 and writable == []
     assert interfaces == ["lo"]  # a network namespace of its own: nothing but its own loopback
     assert set(root) <= {"usr", "lib", "lib64", "proc", "dev", "tmp", "harness", "task"}
