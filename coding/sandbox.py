@@ -222,10 +222,9 @@ class BubblewrapRunner:
 
     def _spawn(self, task_dir: Path, job: SandboxJob) -> SandboxOutcome:
         results_read, results_write = os.pipe()
-        user = {}
-        if os.geteuid() == 0:  # the sandboxed process must not be root on the host, even mapped
-            uid = self.paths.sandbox_uid
-            user = {"user": uid, "group": uid, "extra_groups": []}
+        # the sandboxed process must not be root on the host, even mapped: as root, bubblewrap
+        # itself runs as the sandbox user
+        uid = self.paths.sandbox_uid if os.geteuid() == 0 else None
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -234,7 +233,9 @@ class BubblewrapRunner:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 pass_fds=(results_write,),
-                **user,  # type: ignore[arg-type]
+                user=uid,
+                group=uid,
+                extra_groups=[] if uid is not None else None,
             )
         finally:
             os.close(results_write)

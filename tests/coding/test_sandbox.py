@@ -51,12 +51,14 @@ PY = {
         "No such file",
     ),
     "a socket to the server's port": (
-        "import socket\ndef f(x):\n    socket.create_connection(('127.0.0.1', PORT), timeout=2)\n    return 'connected'\n",
+        "import socket\ndef f(x):\n"
+        "    socket.create_connection(('127.0.0.1', PORT), timeout=2)\n    return 'connected'\n",
         "error",
         "Connection refused",
     ),
     "spawning a shell": (
-        "import subprocess\ndef f(x):\n    return subprocess.run(['/bin/sh', '-c', 'id'], capture_output=True).stdout\n",
+        "import subprocess\ndef f(x):\n"
+        "    return subprocess.run(['/bin/sh', '-c', 'id'], capture_output=True).stdout\n",
         "error",
         "No such file",
     ),
@@ -77,8 +79,8 @@ JS = {
     ),
     "process bomb": (
         "const cp = require('child_process');\n"
-        "function f(x) { for (let i = 0; i < 1000; i++) cp.spawn('/usr/bin/node', ['-e', 'setTimeout(() => 0, 9e3)']);"
-        " return 1; }",
+        "function f(x) { for (let i = 0; i < 1000; i++)"
+        " cp.spawn('/usr/bin/node', ['-e', 'setTimeout(() => 0, 9e3)']); return 1; }",
         "error",
         "EAGAIN",
     ),
@@ -180,7 +182,8 @@ def test_ctypes_cannot_regain_privileges(runner):
         "import ctypes\n"
         "libc = ctypes.CDLL(None, use_errno=True)\n"
         "def f(x):\n"
-        "    return [libc.setuid(0), libc.unshare(0x10000000), libc.mount(b'none', b'/usr', b'tmpfs', 0, None)]\n"
+        "    mounted = libc.mount(b'none', b'/usr', b'tmpfs', 0, None)\n"
+        "    return [libc.setuid(0), libc.unshare(0x10000000), mounted]\n"
     )
     outcome = runner.run(SandboxJob("python", code, "f", [{"name": "t", "args": [1]}], LIMITS))
     assert next(e for e in outcome.events if e.get("event") == "test")["actual"] == [-1, -1, -1]
