@@ -4,7 +4,7 @@
 # without, /health says `coding: unavailable` and coding interviews are refused.
 FROM python:3.11-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends espeak-ng libespeak-ng1 bubblewrap python3 nodejs npm \
+ && apt-get install -y --no-install-recommends espeak-ng libespeak-ng1 bubblewrap time python3 nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

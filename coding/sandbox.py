@@ -4,9 +4,10 @@ Each run gets a fresh sandbox: every namespace unshared (no network, its own pid
 user, nothing of the host's file system but the interpreter, its libraries and the harness,
 all read-only), a small private tmpfs, no capabilities, rlimits on CPU, address space,
 processes, file size and open files, a wall-clock limit, capped output, at a low CPU priority.
-When the server runs as root, bubblewrap itself runs as an unprivileged user (nobody), so the
-candidate's process is nobody on the host too. The harness inside prints one JSON line per
-test on an inherited pipe; CPU time and peak memory are measured here, from the kernel (`wait4`)."""
+When the server runs as root, bubblewrap itself runs as an unprivileged user (nobody, through
+setpriv), so the candidate's process is nobody on the host too. The harness inside prints one JSON line per
+test on an inherited pipe; CPU time is measured here, from the kernel (`wait4`), and peak
+memory by GNU time around the sandbox."""
 
 from __future__ import annotations
 
@@ -101,6 +102,8 @@ class Interpreters:
     python: str = "/usr/bin/python3"
     node: str = "/usr/bin/node"
     prlimit: str = "/usr/bin/prlimit"
+    time: str = "/usr/bin/time"  # GNU time: the sandbox's peak memory, measured from a clean process
+    setpriv: str = "/usr/bin/setpriv"
     sandbox_uid: int = 65534  # bubblewrap runs as this user when the server is root
 
 
@@ -119,10 +122,10 @@ class BubblewrapRunner:
     def check(self) -> tuple[Language, ...]:
         """Run a trivial job per language; the languages that work. SandboxUnavailableError with
         the reason when bubblewrap is missing or cannot make a sandbox here."""
-        for tool in (self.paths.bwrap, self.paths.prlimit):
+        for tool in (self.paths.bwrap, self.paths.prlimit, self.paths.setpriv, self.paths.time):
             if not os.access(tool, os.X_OK):
                 raise SandboxUnavailableError(
-                    f"{tool} not found: install the Debian packages bubblewrap and util-linux "
+                    f"{tool} not found: install the Debian packages bubblewrap, util-linux and time "
                     "(./bootstrap does); coding interviews never run code without a sandbox"
                 )
         working: list[Language] = []
@@ -191,7 +194,7 @@ class BubblewrapRunner:
             "--uid", "65534", "--gid", "65534",
             "--die-with-parent",
             "--new-session",
-            "--as-pid-1",  # the harness is pid 1, so wait4 here sees its CPU time and peak memory
+            "--as-pid-1",  # the harness is pid 1: bubblewrap reaps it, so its CPU time reaches wait4
             "--cap-drop", "ALL",
             "--clearenv",
             "--setenv", "PATH", "/usr/bin",
@@ -218,13 +221,17 @@ class BubblewrapRunner:
             "--core=0",
             "--",
         ]
-        return ["/usr/bin/nice", "-n", str(limits.nice), *sandbox, *rlimits, *run]
+        # GNU time forks the sandbox from a small process and writes its peak memory (a process
+        # forked from the server would carry the server's own resident size into ru_maxrss); as
+        # root, setpriv then drops to the sandbox user before bubblewrap starts
+        measure = [self.paths.time, "-f", "%M", "-o", str(task_dir / "rusage")]
+        uid = str(self.paths.sandbox_uid)
+        drop = [self.paths.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+        user = drop if os.geteuid() == 0 else []
+        return [*measure, *user, "/usr/bin/nice", "-n", str(limits.nice), *sandbox, *rlimits, *run]
 
     def _spawn(self, task_dir: Path, job: SandboxJob) -> SandboxOutcome:
         results_read, results_write = os.pipe()
-        # the sandboxed process must not be root on the host, even mapped: as root, bubblewrap
-        # itself runs as the sandbox user
-        uid = self.paths.sandbox_uid if os.geteuid() == 0 else None
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -233,9 +240,6 @@ class BubblewrapRunner:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 pass_fds=(results_write,),
-                user=uid,
-                group=uid,
-                extra_groups=[] if uid is not None else None,
             )
         finally:
             os.close(results_write)
@@ -250,7 +254,7 @@ class BubblewrapRunner:
             stderr=reader.text("stderr"),
             wall_ms=round(wall_ms, 1),
             cpu_ms=round((usage.ru_utime + usage.ru_stime) * 1000, 1),
-            memory_kb=int(usage.ru_maxrss),
+            memory_kb=_peak_memory_kb(task_dir),
             exit_code=None if killed else proc.returncode,
             killed=killed,
             output_bytes=reader.total,
@@ -322,15 +326,22 @@ class _Reader:
         return found
 
 
-def _kill_sandbox(bwrap_pid: int) -> None:
-    """Kill the sandbox's first process (bubblewrap then reaps it, so its CPU time still counts),
-    or bubblewrap itself if that process cannot be found. Everything in the sandbox's pid
-    namespace dies with its first process."""
-    children = _children(bwrap_pid)  # `nice` exec'd bubblewrap: same pid
-    for child in children:
-        _signal(child)
-    if not children:
-        _signal(bwrap_pid)
+def _peak_memory_kb(task_dir: Path) -> int:
+    """GNU time's last line: the peak resident size of the sandbox's largest process."""
+    try:
+        return int((task_dir / "rusage").read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _kill_sandbox(pid: int) -> None:
+    """Kill the sandbox's first process (bubblewrap then reaps it, so its CPU time and memory
+    still count), or failing that bubblewrap, or `time` itself. Everything in the sandbox's pid
+    namespace dies with its first process. (`time` -> setpriv, nice -> bubblewrap, by exec.)"""
+    bubblewraps = _children(pid)
+    sandboxes = [grandchild for child in bubblewraps for grandchild in _children(child)]
+    for target in sandboxes or bubblewraps or [pid]:
+        _signal(target)
 
 
 def _reap(pid: int) -> tuple[int, Any]:
