@@ -2,12 +2,14 @@
 language, the visible tests of a task), and how many runs per second the server completes at
 its concurrency limit while an audio interview keeps its turns under 1.5 s.
 
-    python -m bench.coding [--runs 30] [--seconds 30] [--turns 6] [--clients 6]
+    python -m bench.coding [--runs 30] [--seconds 30] [--turns 6] [--clients 0,1,2,4,8]
 
 Part one calls the bubblewrap runner in this process (no HTTP). Part two starts `intervox
-serve` in its own process; one simulated audio candidate (aiortc, recorded answers) talks to
-it while `--clients` candidates in another process press Run as fast as answers come back
-(more clients than sandbox slots keep the queue full; a 503 ENGINE_BUSY is counted, not an error).
+serve` in its own process; one simulated audio candidate (aiortc, the simulated candidate's
+voice) talks to it while, level by level, `--clients` candidates in another process press Run
+as fast as answers come back (more clients than sandbox slots keep the queue full; a 503
+ENGINE_BUSY is counted, not an error). `runs_per_second_with_audio_held` is the best level
+whose every audio turn stayed under `--limit-ms`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from typing import Any
 
 import httpx
 
-from bench.common import ANSWERS, interview, make_clip, percentile, recruiter_key, server_process, speak_turn
+from bench.common import (
+    ANSWERS,
+    Clip,
+    interview,
+    make_clip,
+    percentile,
+    recruiter_key,
+    server_process,
+    speak_turn,
+)
 from bench.common import wait_until_answered as answered
 from coding.queue import RunQueue
 from coding.runs import run_visible
@@ -62,11 +73,11 @@ def latency(runs: int) -> dict[str, Any]:
     return figures
 
 
-def press_run(args: tuple[str, str, float, int, Any]) -> None:
-    """One process of candidates pressing Run on their own interviews until the time is up."""
-    base_url, key, seconds, clients, results = args
+def press_run(args: tuple[str, str, int, Any, Any, Any]) -> None:
+    """One process of candidates pressing Run on their own interviews until told to stop."""
+    base_url, key, clients, ready, stop, results = args
 
-    def client(index: int, deadline: float) -> dict[str, int]:
+    def client(index: int) -> dict[str, int]:
         counts = {"completed": 0, "busy": 0, "failed": 0}
         language = ("python", "javascript")[index % 2]
         with httpx.Client(base_url=base_url, timeout=60) as http:
@@ -79,7 +90,8 @@ def press_run(args: tuple[str, str, float, int, Any]) -> None:
             iv = http.post("/api/v1/interviews", json=body, headers={"Authorization": f"Bearer {key}"}).json()
             join = {"Authorization": f"Bearer {iv['join_token']}"}
             run = {"language": language, "code": TRIVIAL[language]}
-            while time.monotonic() < deadline:
+            ready.release()
+            while not stop.is_set():
                 r = http.post(f"/api/v1/interviews/{iv['id']}/run", json=run, headers=join)
                 key_ = "completed" if r.status_code == 200 else "busy" if r.status_code == 503 else "failed"
                 counts[key_] += 1
@@ -89,14 +101,12 @@ def press_run(args: tuple[str, str, float, int, Any]) -> None:
 
     from concurrent.futures import ThreadPoolExecutor
 
-    deadline = time.monotonic() + seconds
     with ThreadPoolExecutor(clients) as pool:
-        found = list(pool.map(lambda i: client(i, deadline), range(clients)))
+        found = list(pool.map(client, range(clients)))
     results.put({k: sum(c[k] for c in found) for k in found[0]})
 
 
-async def audio_turns(base_url: str, turns: int) -> list[float]:
-    clips = [make_clip(text) for text in ANSWERS if "|" not in text][:turns]
+async def audio_turns(base_url: str, clips: list[Clip]) -> list[float]:
     latencies = []
     async with interview(base_url) as peer:
         cursor = await answered(peer, 0)
@@ -107,24 +117,27 @@ async def audio_turns(base_url: str, turns: int) -> list[float]:
     return latencies
 
 
-def throughput(seconds: float, turns: int, clients: int, limit_ms: float) -> dict[str, Any]:
-    with server_process(INTERVOX_VISION__ENABLED="false", INTERVOX_RATE_LIMIT__ENABLED="false") as base_url:
-        health = httpx.get(f"{base_url}/health").json()["components"]
-        if health.get("coding") != "ok":
-            return {"error": f"coding is {health.get('coding')}"}
-        ctx = multiprocessing.get_context("spawn")
-        results = ctx.Queue()
-        pressers = ctx.Process(
-            target=press_run, args=((base_url, recruiter_key(), seconds, clients, results),)
-        )
-        t0 = time.monotonic()
+def level(base_url: str, clips: list[Clip], seconds: float, clients: int, limit_ms: float) -> dict[str, Any]:
+    """`clients` candidates press Run (all started first) while the audio candidate answers;
+    the pressing lasts until the audio turns are done and at least `seconds`."""
+    ctx = multiprocessing.get_context("spawn")
+    ready, stop, results = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
+    args = (base_url, recruiter_key(), clients, ready, stop, results)
+    pressers = ctx.Process(target=press_run, args=(args,)) if clients else None  # 0: the audio alone
+    if pressers is not None:
         pressers.start()
-        latencies = asyncio.run(audio_turns(base_url, turns))
-        counts = results.get()
-        elapsed = time.monotonic() - t0
+    for _ in range(clients):
+        ready.acquire()  # each has its interview and is about to press Run
+    t0 = time.monotonic()
+    latencies = asyncio.run(audio_turns(base_url, clips))
+    time.sleep(max(0.0, seconds - (time.monotonic() - t0)))
+    stop.set()
+    counts = results.get() if pressers is not None else {"completed": 0, "busy": 0, "failed": 0}
+    elapsed = time.monotonic() - t0
+    if pressers is not None:
         pressers.join()
     finite = [v for v in latencies if v != float("inf")]
-    return {
+    figures = {
         "clients": clients,
         "seconds": round(elapsed, 1),
         **counts,
@@ -134,6 +147,22 @@ def throughput(seconds: float, turns: int, clients: int, limit_ms: float) -> dic
         "audio_turn_max_ms": round(max(latencies), 1) if latencies else None,
         "audio_turns_held": bool(latencies) and max(latencies) < limit_ms,
     }
+    print(json.dumps(figures), file=sys.stderr, flush=True)
+    return figures
+
+
+def throughput(seconds: float, turns: int, levels: list[int], limit_ms: float) -> dict[str, Any]:
+    """Each level of candidates pressing Run, on one server (rate limits off: the bench presses
+    faster than the 30 runs a minute one candidate may)."""
+    clips = [make_clip(text) for text in ANSWERS if "|" not in text][:turns]  # made before any timing
+    with server_process(INTERVOX_VISION__ENABLED="false", INTERVOX_RATE_LIMIT__ENABLED="false") as base_url:
+        health = httpx.get(f"{base_url}/health").json()["components"]
+        if health.get("coding") != "ok":
+            return {"error": f"coding is {health.get('coding')}"}
+        figures = [level(base_url, clips, seconds, clients, limit_ms) for clients in levels]
+    held = [f for f in figures if f["audio_turns_held"]]
+    best = max(held, key=lambda f: f["runs_per_second"], default=None)
+    return {"levels": figures, "runs_per_second_with_audio_held": best["runs_per_second"] if best else None}
 
 
 def main() -> None:
@@ -143,14 +172,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="runs per language for the latency")
     parser.add_argument("--seconds", type=float, default=30, help="how long candidates press Run")
     parser.add_argument("--turns", type=int, default=6, help="audio turns meanwhile")
-    parser.add_argument("--clients", type=int, default=6, help="candidates pressing Run at once")
+    parser.add_argument(
+        "--clients",
+        default="0,1,2,4,8",
+        help="levels: candidates pressing Run back to back (comma-separated; 0 = the audio interview alone)",
+    )
     parser.add_argument("--limit-ms", type=float, default=1500)
     parser.add_argument("--latency-only", action="store_true")
     args = parser.parse_args()
     figures: dict[str, Any] = {"benchmark": "coding", "cores": os.cpu_count(), "latency": latency(args.runs)}
     print(json.dumps(figures["latency"]), file=sys.stderr, flush=True)
     if not args.latency_only:
-        figures["throughput"] = throughput(args.seconds, args.turns, args.clients, args.limit_ms)
+        levels = [int(n) for n in args.clients.split(",")]
+        figures["throughput"] = throughput(args.seconds, args.turns, levels, args.limit_ms)
     print(json.dumps(figures, indent=1))
 
 
