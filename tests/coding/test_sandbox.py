@@ -7,6 +7,8 @@ import pytest
 from coding.results import Expectation, judge
 from coding.sandbox import BubblewrapRunner, Limits, SandboxJob
 
+pytestmark = pytest.mark.slow  # ~15 s: the time-limit attacks wait for their limits
+
 LIMITS = Limits(cpu_s=2, wall_s=4)
 SECRET = "intervox-secret-marker"
 
