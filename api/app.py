@@ -21,6 +21,7 @@ from api.routes import (
     candidate,
     candidates,
     coaching,
+    coding,
     dashboard,
     evaluate,
     events,
@@ -35,6 +36,7 @@ from api.routes import (
     resumes,
     rtc,
     shares,
+    tasks,
     users,
     voices,
     webhooks,
@@ -66,8 +68,11 @@ ROUTERS = (
     recordings,
     shares,
     webhooks,
+    tasks,
+    coding,
 )
 UPLOAD_BODY_BYTES = MAX_RESUME_BYTES + 64 * 1024  # the file plus its multipart framing
+TASK_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> FastAPI:
@@ -120,6 +125,7 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
         limits={
             "/api/v1/interviews/*/resume": UPLOAD_BODY_BYTES,
             "/api/v1/candidates/*/resume": UPLOAD_BODY_BYTES,
+            "/api/v1/tasks": TASK_BODY_BYTES,  # statement, starter and reference code per language
         },
     )
     app.add_middleware(SecurityHeaders)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import InterviewNotFound
 from core.events import Event
+from store.coding import CODING_DATA
 from store.models import AttentionSampleRow, EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
 
 
@@ -120,7 +121,14 @@ class InterviewRepository:
     def delete(self, interview_id: str) -> None:
         """The interview and everything recorded about it."""
         with self._sessions.begin() as s:
-            for table in (QuestionRow, SegmentRow, EventRow, ReportRow, AttentionSampleRow):
+            for table in (
+                QuestionRow,
+                SegmentRow,
+                EventRow,
+                ReportRow,
+                AttentionSampleRow,
+                *CODING_DATA.values(),
+            ):
                 s.execute(delete(table).where(table.interview_id == interview_id))  # type: ignore[attr-defined]
             s.execute(delete(InterviewRow).where(InterviewRow.id == interview_id))
 

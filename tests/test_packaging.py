@@ -21,7 +21,7 @@ import pytest
 from api.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_PACKAGES = set("core media stt tts vision orchestrator store api bench workspace web".split())
+SHIPPED_PACKAGES = set("core media stt tts vision orchestrator store api bench workspace web coding".split())
 BUILD_FILES = {"pyproject.toml", "README.md", "requirements"}
 
 

@@ -76,6 +76,18 @@ async def create_interview(
     row, questions, token = await asyncio.to_thread(
         new_interview, body, principal, settings, analysis, runtime.repo
     )
+    if body.mode == "coding":  # refused (503 SANDBOX_UNAVAILABLE) where no sandbox can run the code
+        runtime.coding.require(body.code_language)
+        task, language = await asyncio.to_thread(
+            runtime.coding.choose,
+            principal.org_id,
+            body.task_id,
+            body.code_language,
+            body.level,
+            body.skills,
+            row.id,
+        )
+        row.task_id, row.code_language = task.id, language
     await asyncio.to_thread(runtime.repo.create, row, questions)
     await runtime.status_feed.publish(row)
     url = join_url(runtime, request, row.id, token)
@@ -95,7 +107,7 @@ async def list_interviews(
     status_: Annotated[
         Literal["scheduled", "in_progress", "completed", "cancelled"] | None, Query(alias="status")
     ] = None,
-    mode: Literal["video", "audio", "phone", "chat"] | None = None,
+    mode: Literal["video", "audio", "phone", "chat", "practice", "coding"] | None = None,
     job_id: Annotated[str | None, Query(max_length=64)] = None,
     candidate_id: Annotated[str | None, Query(max_length=64)] = None,
     created_after: datetime | None = None,
