@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from coding.sandbox import LANGUAGES, Language
 
 Level = Literal["junior", "middle", "senior"]
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.,()' -]{1,80}$")]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
+Name = Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_.,()' -]{1,80}$")]
+Identifier = Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64 * 1024)]
 Short = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
@@ -45,15 +45,15 @@ class Complexity(BaseModel):
 
 
 class Task(BaseModel):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
+    id: Annotated[str, StringConstraints(max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
     title: str = Field(min_length=3, max_length=120)
     level: Level
     skills: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(max_length=10)
     statement: str = Field(min_length=10, max_length=10_000)
     examples: list[Example] = Field(default_factory=list, max_length=5)
-    function: dict[Language, Identifier]  # the function's name per language
-    starter: dict[Language, Code]
-    reference: dict[Language, Code]
+    function: dict[Language, Identifier] = Field(max_length=len(LANGUAGES))  # its name per language
+    starter: dict[Language, Code] = Field(max_length=len(LANGUAGES))
+    reference: dict[Language, Code] = Field(max_length=len(LANGUAGES))
     visible_tests: list[TestCase] = Field(min_length=1, max_length=20)
     hidden_tests: list[TestCase] = Field(min_length=1, max_length=30)
     complexity: Complexity
