@@ -101,3 +101,9 @@ def serial_when_marked(request):
             yield
         finally:
             fcntl.flock(running, fcntl.LOCK_UN)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Serial tests first: at the start both workers run them (one at a time) instead of one
+    worker idling, gate closed, until the other's minute-long interview test ends."""
+    items.sort(key=lambda item: item.get_closest_marker("serial") is None)
