@@ -16,11 +16,15 @@ from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
 from coding.service import CodingService
+from coding.state import latest as latest_code
 from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
+from orchestrator.coding_coach import CoachOptions
+from orchestrator.coding_session import CodingBrief, CodingSession
+from orchestrator.coding_voice import CodingVoiceAgent
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
@@ -50,7 +54,7 @@ from workspace.webhook_delivery import DeliveryWorker
 from workspace.webhooks import SecretBox, WebhookNotifier
 
 log = logging.getLogger(__name__)
-VOICE_MODES = ("video", "audio", "phone")
+VOICE_MODES = ("video", "audio", "phone", "coding")  # coding: the interviewer talks about the code
 TYPED_MODES = ("chat", "practice")
 
 
@@ -246,7 +250,8 @@ class Runtime:
             if cached is not None and cached.finished and self.agent(interview_id) is None:
                 del self._sessions[interview_id]  # a finished interview is read from the store
             if interview_id not in self._sessions:
-                self._sessions[interview_id] = await InterviewSession.load(
+                kind = CodingSession if await self._is_coding(interview_id) else InterviewSession
+                self._sessions[interview_id] = await kind.load(
                     interview_id,
                     self.repo,
                     self.bus,
@@ -256,9 +261,34 @@ class Runtime:
                 )
                 self._sessions[interview_id].llm_grader = self.llm_grader
                 self._sessions[interview_id].on_lifecycle = self.webhooks
-                if self._sessions[interview_id].interview.mode == "coding":
-                    self._sessions[interview_id].coding_grader = self.coding.grade
+                if isinstance(self._sessions[interview_id], CodingSession):
+                    await self._configure_coding(self._sessions[interview_id])  # type: ignore[arg-type]
             return self._sessions[interview_id]
+
+    async def _is_coding(self, interview_id: str) -> bool:
+        interview = await asyncio.to_thread(self.repo.get, interview_id)
+        return interview.mode == "coding"
+
+    async def _configure_coding(self, session: CodingSession) -> None:
+        """The task as the interviewer knows it (no hidden tests, no reference), and its code."""
+        interview = session.interview
+        task = await asyncio.to_thread(self.coding.task, interview.org_id, interview.task_id or "")
+        language = interview.code_language or task.languages[0]
+        brief = CodingBrief(
+            task.title,
+            task.statement,
+            language,
+            tuple(task.hints),
+            len(task.starter.get(language, "").encode("utf-8")),  # type: ignore[call-overload]
+        )
+        session.configure(brief, lambda: latest_code(self.coding.repo, interview.id), self._coach_options())
+        session.coding_grader = self.coding.grade
+
+    def _coach_options(self) -> CoachOptions:
+        settings = self.settings.coding
+        return CoachOptions(
+            stuck_after_s=settings.hint_after_s, failing_runs_for_hint=settings.hint_after_failing_runs
+        )
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:
         return self._sessions.get(interview_id)
@@ -298,13 +328,14 @@ class Runtime:
         """Run the interview over this connection; a newer one replaces an older one."""
         await self._replace_agent(session.id)
         assert self.stt is not None, "runtime not started"
-        agent = VoiceAgent(
+        coding = isinstance(session, CodingSession)  # silence is the candidate working, not a pause
+        agent = (CodingVoiceAgent if coding else VoiceAgent)(
             session,
             transport,
             self.stt,
             self.tts,
             replace(self.settings.turns.options(), connect_timeout_s=self.settings.webrtc.connect_timeout_s),
-            vision=self.vision,
+            vision=None if coding else self.vision,
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,

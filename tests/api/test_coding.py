@@ -68,6 +68,8 @@ def test_drafts_runs_integrity_and_the_report(client):
     assert section["correctness"]["share"] == 1.0 and section["optimality"]["verdict"] == "optimal"
     assert section["style"]["tool"] == "ruff" and section["integrity"]["counts"]["devtools"] == 1
     assert report["dimensions"]["coding"] == section["score"] and report["weights"] == {"coding": 1.0}
+    assert report["questions"] == [] and "not asked" not in str(report)  # no ordinary question plan
+    assert section["soft_skills"]["score"] is None  # no conversation: communication is not measured
     assert section["feedback"]["candidate"] in report["candidate_feedback"]
     assert "not a verdict" in report["summary"]
     ended = client.put(f"{base}/code", json={"language": "python", "code": GOOD}, headers=join)
@@ -87,6 +89,12 @@ def test_limits_on_code(client):
     assert_error(r, 409, "MODE_MISMATCH")
     r = client.post("/api/v1/interviews", json={"role": "QA", "task_id": TASK.id}, headers=client.recruiter)
     assert_error(r, 422, "VALIDATION_ERROR")  # a task only in coding interviews
+    planned = client.post(
+        "/api/v1/interviews",
+        json={"role": "QA", "mode": "coding", "questions": [{"text": "Why QA?"}]},
+        headers=client.recruiter,
+    )
+    assert_error(planned, 422, "VALIDATION_ERROR")  # the conversation is about the code
     missing = client.post(
         "/api/v1/interviews",
         json={"role": "QA", "mode": "coding", "task_id": "no-such"},
