@@ -123,7 +123,16 @@ def test_the_app_starts_from_an_installed_wheel(tmp_path):
     (wheel,) = wheels.glob("intervox-*.whl")
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("web/interview.html", "web/room.js", "web/room.css", "store/migrations/env.py"):
+    for needed in (
+        "web/interview.html",
+        "web/room.js",
+        "web/room.css",
+        "web/coding.js",
+        "web/integrity.js",
+        "web/vendor/codemirror.js",
+        "web/vendor/codemirror.LICENSES.txt",
+        "store/migrations/env.py",
+    ):
         assert needed in names, f"{needed} is not in the wheel"
     versions = {n for n in names if re.fullmatch(r"store/migrations/versions/\d{4}_\w+\.py", n)}
     source_versions = {
@@ -181,6 +190,8 @@ def test_the_app_starts_from_an_installed_wheel(tmp_path):
             assert room.text == (site / "web" / "interview.html").read_text()
             script = httpx.get(base + "/static/room.js")
             assert script.status_code == 200 and script.text == (site / "web" / "room.js").read_text()
+            editor = httpx.get(base + "/static/vendor/codemirror.js")  # the editor, from package data
+            assert editor.status_code == 200 and "CodeMirror 6 for Intervox" in editor.text[:200]
             assert httpx.get(base + "/openapi.json").status_code == 200
         finally:
             child.terminate()

@@ -49,6 +49,8 @@ def test_drafts_runs_integrity_and_the_report(client):
     r = client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)  # saved, then run
     result = r.json()
     assert result["status"] == "passed" and result["version"] == 2, result
+    task = client.get(f"{base}/task", headers=join).json()  # the editor's buffer per language
+    assert task["drafts"] == {"python": {"version": 2, "language": "python", "code": GOOD}}
     assert {"name", "passed", "expected", "actual", "error"} <= set(result["tests"][0])
     for report in (
         {"type": "paste", "details": {"chars": 640}},

@@ -284,3 +284,37 @@ def test_soft_skills_come_from_the_conversation():
     assert skills["engaged"] and skills["score"] == 100.0
     quiet = soft_skills([("candidate", "Okay.", 1.0, 2.0)])
     assert quiet["score"] == 0.0 and not quiet["explained_approach"]
+
+
+async def test_the_voice_loop_hears_runs_on_the_bus_and_speaks_at_a_pause(repo):
+    """CodingVoiceAgent: code events reach the session from the bus (recruiter audience), and a
+    pause (not the usual "take your time" prompt) is when the coach speaks."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from orchestrator.coding_voice import CodingVoiceAgent
+
+    snapshot, clock = Snapshot(code=TASK.starter["python"]), Clock()
+    s = await coding_session(repo, snapshot, clock)
+    await (await s.start()).full_text()
+    transport: Any = SimpleNamespace(has_video=False, output=SimpleNamespace(), kind="webrtc")
+    agent = CodingVoiceAgent(s, transport, stt=None, tts=None)  # type: ignore[arg-type]
+    spoken: list[Any] = []
+    agent._speak = lambda reply, speech_end=None: spoken.append(reply)  # type: ignore[method-assign]
+    watcher = asyncio.ensure_future(agent._watch_code(s.bus.subscribe(s.id, "recruiter")))
+    await asyncio.sleep(0)
+    clock.now = 30.0
+    snapshot.last_run = {"status": "failed", "tests": [{"name": "wrong kind", "passed": False}]}
+    await s.emit(event("code_run", version=1, status="failed", passed=0, total=1, wall_ms=50))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    agent._playback = object()  # type: ignore[assignment]  # the interviewer is speaking: not now
+    await agent._check_silence(0.0)
+    assert spoken == []
+    agent._playback = None
+    await agent._check_silence(0.0)
+    assert len(spoken) == 1 and "wrong kind" in await spoken[0].full_text()
+    clock.now = 100.0  # a long silence is the candidate working: no prompt, no moving on
+    await agent._check_silence(0.0)
+    assert len(spoken) == 1
+    watcher.cancel()
