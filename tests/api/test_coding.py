@@ -146,3 +146,41 @@ def test_without_bubblewrap_coding_interviews_refuse_to_start(no_sandbox):
     error = assert_error(r, 503, "SANDBOX_UNAVAILABLE")
     assert "bubblewrap" in error["message"]
     assert create(no_sandbox, mode="chat")["status"] == "scheduled"  # the rest works
+
+
+def test_the_candidates_channel_never_carries_hidden_tests_scores_or_integrity(client):
+    """Everything a coding interview does, watched from both sides: the candidate's WebSocket gets
+    only candidate-safe events (no code_update, code_run or integrity events, no hidden test, no
+    score, no integrity figure); the recruiter's gets them all."""
+    from tests.e2e.conftest import assert_candidate_safe
+
+    iv = coding(client)
+    base, join = f"/api/v1/interviews/{iv['id']}", auth(iv)
+    ws = f"/api/v1/ws/interviews/{iv['id']}?token="
+    recruiter_token = client.recruiter["Authorization"].removeprefix("Bearer ")
+    with (
+        client.websocket_connect(ws + iv["join_token"]) as candidate,
+        client.websocket_connect(ws + recruiter_token) as recruiter,
+    ):
+        assert candidate.receive_json()["type"] == recruiter.receive_json()["type"] == "connected"
+        assert client.get(f"{base}/task", headers=join).status_code == 200
+        wrong = {"language": "python", "code": "def is_balanced(s):\n    return True\n"}
+        assert client.post(f"{base}/run", json=wrong, headers=join).json()["status"] == "failed"
+        client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)
+        for report in ({"type": "paste", "details": {"chars": 900}}, {"type": "devtools"}):
+            assert client.post(f"{base}/integrity", json=report, headers=join).status_code == 202
+        client.post(f"{base}/end", headers=client.recruiter)
+        seen = {"candidate": [], "recruiter": []}
+        for name, socket in (("candidate", candidate), ("recruiter", recruiter)):
+            while not seen[name] or seen[name][-1]["type"] != "interview_ended":
+                seen[name].append(socket.receive_json())
+    assert_candidate_safe(seen["candidate"], "candidate WebSocket")
+    kinds = {e["type"] for e in seen["candidate"]}
+    assert kinds.isdisjoint({"code_update", "code_run", "integrity", "score_update", "metrics"}), kinds
+    raw = str(seen["candidate"])
+    assert all(
+        t.name not in raw for t in TASK.hidden_tests if t.name not in {v.name for v in TASK.visible_tests}
+    )
+    assert "900" not in raw and "devtools" not in raw and "chars" not in raw
+    watched = {e["type"] for e in seen["recruiter"]}
+    assert {"code_update", "code_run", "integrity"} <= watched
