@@ -184,3 +184,34 @@ def test_the_candidates_channel_never_carries_hidden_tests_scores_or_integrity(c
     assert "900" not in raw and "devtools" not in raw and "chars" not in raw
     watched = {e["type"] for e in seen["recruiter"]}
     assert {"code_update", "code_run", "integrity"} <= watched
+
+
+def test_the_pdf_has_the_coding_pages_for_review(client):
+    import subprocess
+    from pathlib import Path
+
+    iv = coding(client, candidate_name="Robin Example")
+    base, join = f"/api/v1/interviews/{iv['id']}", auth(iv)
+    client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)
+    client.post(f"{base}/integrity", json={"type": "paste", "details": {"chars": 640}}, headers=join)
+    client.post(
+        f"{base}/integrity", json={"type": "tab_switch", "details": {"duration_ms": 9000}}, headers=join
+    )
+    client.post(f"{base}/end", headers=client.recruiter)
+    r = client.get(f"{base}/report.pdf", headers=client.recruiter)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    artifacts = Path(__file__).parent.parent.parent / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    pdf = artifacts / "report-coding.pdf"
+    pdf.write_bytes(r.content)
+    pages = ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(pdf), str(artifacts / "report-coding")]
+    subprocess.run(pages, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    flat = " ".join(text.stdout.split())
+    assert "Robin Example" in flat and "Final code" in flat and "hidden tests" in flat
+    assert (
+        "The coding task" in flat and TASK.title in flat and "Hidden test" in flat and "Large input" in flat
+    )
+    assert "Code style: ruff" in flat and "pairs = {" in flat  # the final code, printed
+    assert "Integrity signals from the editor" in flat and "not a verdict" in flat and "tab switch" in flat
+    assert "Questions and answers" not in flat and "Score per question" not in flat  # no question plan
