@@ -215,3 +215,33 @@ def test_the_pdf_has_the_coding_pages_for_review(client):
     assert "Code style: ruff" in flat and "pairs = {" in flat  # the final code, printed
     assert "Integrity signals from the editor" in flat and "not a verdict" in flat and "tab switch" in flat
     assert "Questions and answers" not in flat and "Score per question" not in flat  # no question plan
+
+
+def test_the_candidates_export_holds_their_code_runs_and_signals(client):
+    import io
+    import json
+    import zipfile
+
+    person = client.post("/api/v1/candidates", json={"name": "Kim Coder"}, headers=client.recruiter).json()
+    iv = coding(client, candidate_id=person["id"])
+    base, join = f"/api/v1/interviews/{iv['id']}", auth(iv)
+    client.put(
+        f"{base}/code", json={"language": "python", "code": "def is_balanced(s):\n    pass\n"}, headers=join
+    )
+    client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)
+    client.post(f"{base}/integrity", json={"type": "copy", "details": {"source": "statement"}}, headers=join)
+    r = client.get(f"/api/v1/candidates/{person['id']}/export", headers=client.recruiter)
+    assert r.status_code == 200, r.text
+    archive = zipfile.ZipFile(io.BytesIO(r.content))
+    folder = f"interviews/{iv['id']}/code"
+    versions = json.loads(archive.read(f"{folder}/versions.json"))
+    assert [v["version"] for v in versions] == [1, 2] and versions[1]["code"] == GOOD
+    assert archive.read(f"{folder}/final.py").decode() == GOOD
+    runs = json.loads(archive.read(f"{folder}/runs.json"))
+    assert runs[0]["status"] == "passed" and runs[0]["result"]["tests"]
+    assert json.loads(archive.read(f"{folder}/integrity.json"))[0]["details"] == {"source": "statement"}
+    other = create(client, mode="chat", candidate_id=person["id"])  # not a coding interview: no code folder
+    again = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/api/v1/candidates/{person['id']}/export", headers=client.recruiter).content)
+    )
+    assert not [n for n in again.namelist() if n.startswith(f"interviews/{other['id']}/code")]
