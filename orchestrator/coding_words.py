@@ -132,7 +132,7 @@ def _failing(run: RunSeen | None) -> str:
         detail = ""
         if run is not None:
             detail = f"{run.passed} of {run.total} visible tests pass"
-            detail += f", and the {run.failing[0]} test does not. " if run.failing else ". "
+            detail += f', and the "{run.failing[0]}" test does not. ' if run.failing else ". "
         return detail + "What do you think is going wrong there?"
     return {
         "error": "The run stopped with an error. Can you see where it comes from?",
