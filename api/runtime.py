@@ -12,18 +12,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from api.coding_sessions import configure_coding
 from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
 from coding.service import CodingService
-from coding.state import latest as latest_code
 from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
-from orchestrator.coding_coach import CoachOptions
-from orchestrator.coding_session import CodingBrief, CodingSession
+from orchestrator.coding_session import CodingSession
 from orchestrator.coding_voice import CodingVoiceAgent
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
 from orchestrator.llm_grading import LlmGrader
@@ -251,7 +250,7 @@ class Runtime:
                 del self._sessions[interview_id]  # a finished interview is read from the store
             if interview_id not in self._sessions:
                 kind = CodingSession if await self._is_coding(interview_id) else InterviewSession
-                self._sessions[interview_id] = await kind.load(
+                session = await kind.load(
                     interview_id,
                     self.repo,
                     self.bus,
@@ -259,36 +258,16 @@ class Runtime:
                     self.settings.scoring.use_attention,
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
-                self._sessions[interview_id].llm_grader = self.llm_grader
-                self._sessions[interview_id].on_lifecycle = self.webhooks
-                if isinstance(self._sessions[interview_id], CodingSession):
-                    await self._configure_coding(self._sessions[interview_id])  # type: ignore[arg-type]
+                session.llm_grader = self.llm_grader
+                session.on_lifecycle = self.webhooks
+                if isinstance(session, CodingSession):  # the conversation is about the code
+                    await configure_coding(session, self.coding, self.settings.coding)
+                self._sessions[interview_id] = session
             return self._sessions[interview_id]
 
     async def _is_coding(self, interview_id: str) -> bool:
         interview = await asyncio.to_thread(self.repo.get, interview_id)
         return interview.mode == "coding"
-
-    async def _configure_coding(self, session: CodingSession) -> None:
-        """The task as the interviewer knows it (no hidden tests, no reference), and its code."""
-        interview = session.interview
-        task = await asyncio.to_thread(self.coding.task, interview.org_id, interview.task_id or "")
-        language = interview.code_language or task.languages[0]
-        brief = CodingBrief(
-            task.title,
-            task.statement,
-            language,
-            tuple(task.hints),
-            len(task.starter.get(language, "").encode("utf-8")),  # type: ignore[call-overload]
-        )
-        session.configure(brief, lambda: latest_code(self.coding.repo, interview.id), self._coach_options())
-        session.coding_grader = self.coding.grade
-
-    def _coach_options(self) -> CoachOptions:
-        settings = self.settings.coding
-        return CoachOptions(
-            stuck_after_s=settings.hint_after_s, failing_runs_for_hint=settings.hint_after_failing_runs
-        )
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:
         return self._sessions.get(interview_id)
