@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from api.coding_sessions import configure_coding
 from api.live_status import StatusFeed
 from api.ratelimit import RateLimiter
 from api.settings import Settings
@@ -23,6 +24,8 @@ from llm import LlmClient
 from media.recordings import Recordings
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
+from orchestrator.coding_session import CodingSession
+from orchestrator.coding_voice import CodingVoiceAgent
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
@@ -53,7 +56,7 @@ from workspace.webhook_delivery import DeliveryWorker
 from workspace.webhooks import SecretBox, WebhookNotifier
 
 log = logging.getLogger(__name__)
-VOICE_MODES = ("video", "audio", "phone")
+VOICE_MODES = ("video", "audio", "phone", "coding")  # coding: the interviewer talks about the code
 TYPED_MODES = ("chat", "practice")
 
 
@@ -256,7 +259,8 @@ class Runtime:
             if cached is not None and cached.finished and self.agent(interview_id) is None:
                 del self._sessions[interview_id]  # a finished interview is read from the store
             if interview_id not in self._sessions:
-                self._sessions[interview_id] = await InterviewSession.load(
+                kind = CodingSession if await self._is_coding(interview_id) else InterviewSession
+                session = await kind.load(
                     interview_id,
                     self.repo,
                     self.bus,
@@ -264,11 +268,16 @@ class Runtime:
                     self.settings.scoring.use_attention,
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
-                self._sessions[interview_id].llm_grader = self.llm_grader
-                self._sessions[interview_id].on_lifecycle = self.status_feed
-                if self._sessions[interview_id].interview.mode == "coding":
-                    self._sessions[interview_id].coding_grader = self.coding.grade
+                session.llm_grader = self.llm_grader
+                session.on_lifecycle = self.status_feed
+                if isinstance(session, CodingSession):  # the conversation is about the code
+                    await configure_coding(session, self.coding, self.settings.coding)
+                self._sessions[interview_id] = session
             return self._sessions[interview_id]
+
+    async def _is_coding(self, interview_id: str) -> bool:
+        interview = await asyncio.to_thread(self.repo.get, interview_id)
+        return interview.mode == "coding"
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:
         return self._sessions.get(interview_id)
@@ -308,13 +317,14 @@ class Runtime:
         """Run the interview over this connection; a newer one replaces an older one."""
         await self._replace_agent(session.id)
         assert self.stt is not None, "runtime not started"
-        agent = VoiceAgent(
+        coding = isinstance(session, CodingSession)  # silence is the candidate working, not a pause
+        agent = (CodingVoiceAgent if coding else VoiceAgent)(
             session,
             transport,
             self.stt,
             self.tts,
             replace(self.settings.turns.options(), connect_timeout_s=self.settings.webrtc.connect_timeout_s),
-            vision=self.vision,
+            vision=None if coding else self.vision,
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,

@@ -83,6 +83,14 @@ class InterviewCreate(BaseModel):
                 ctx={"error": ValueError("a task and its language are for coding interviews (mode: coding)")},
             )
             raise ValidationError.from_exception_data(cls.__name__, [error])
+        if created.mode == "coding" and created.questions:
+            error = InitErrorDetails(
+                type="value_error",
+                loc=("questions",),
+                input=data,
+                ctx={"error": ValueError("a coding interview talks about the code: it has no question plan")},
+            )
+            raise ValidationError.from_exception_data(cls.__name__, [error])
         return created
 
 

@@ -115,6 +115,8 @@ async def candidate_feedback(
         raise ReportNotReady("feedback is ready when the interview has ended")
     answered = report["scores"]["questions_answered"]
     planned = report["scores"]["questions_planned"]
+    if not planned:  # a coding interview: no questions, the feedback is about the code
+        return Feedback(summary=report["candidate_feedback"], strengths=[], to_work_on=report["roadmap"][:3])
     strong = [q["text"] for q in report["questions"] if q["status"] == "scored" and q["score"] >= 7]
     return Feedback(
         summary=f"You answered {answered} of {planned} questions. {report['candidate_feedback']}",

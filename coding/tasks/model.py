@@ -15,6 +15,7 @@ Name = Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_.,(
 Identifier = Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64 * 1024)]
 Short = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Hint = Annotated[str, StringConstraints(min_length=10, max_length=400)]
 
 
 class Example(BaseModel):
@@ -58,6 +59,9 @@ class Task(BaseModel):
     hidden_tests: list[TestCase] = Field(min_length=1, max_length=30)
     complexity: Complexity
     compare: Literal["exact", "unordered"] = "exact"  # unordered: a list in any order
+    # what the interviewer may say to a candidate who is stuck, gentlest first: conceptual nudges,
+    # never the solution or code (the candidate never sees the list, only the hints given)
+    hints: list[Hint] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
     def _consistent(self) -> Task:
@@ -108,5 +112,6 @@ class Task(BaseModel):
             "visible_tests": len(self.visible_tests),
             "hidden_tests": len(self.hidden_tests),
             "large_tests": len(self.large_tests),
+            "hints": len(self.hints),
             "source": source,
         }
