@@ -118,7 +118,7 @@ class Runtime:
         self.shares = ShareRepository(sessions)
         # recordings live under this server's data folder; exports carry them, erasure and
         # retention delete them (wired here, per app, so apps with other folders never mix)
-        self.recordings = Recordings(settings.data_path() / "recordings")
+        self.recordings = Recordings(settings.data_path() / "recordings", video=settings.recording.video)
         self.file_sources: list[FileSource] = [self.recordings.files]
         self.retention = RetentionJob(
             RetentionRepository(sessions), settings.retention.days, recordings_hooks=[self.recordings.delete]

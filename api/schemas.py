@@ -171,6 +171,9 @@ class ApiKeyCreated(ApiKeyPublic):
 
 class RtcConfig(BaseModel):
     ice_servers: list[dict[str, Any]]
+    # the server keeps a video recording of the camera if the candidate agrees to it
+    # (video interviews with INTERVOX_RECORDING__VIDEO on): the room asks then, and only then
+    video_recording: bool = False
 
 
 class QuestionPublic(BaseModel):
@@ -188,6 +191,7 @@ class RecordingPublic(BaseModel):
     duration: float  # seconds
     url: str  # GET it with a recruiter credential; range requests work
     channels: list[str]  # ["candidate", "interviewer"]: left, right
+    video_url: str | None = None  # the candidate's camera (video/webm, same clock), when recorded
 
 
 class InterviewPublic(BaseModel):
@@ -258,6 +262,8 @@ class ConsentIn(BaseModel):
 
     recording: bool  # voice recorded and transcribed, report to the recruiting team
     camera_analysis: bool = False  # attention signals from the camera (video interviews)
+    # the camera kept beside the voices (video interviews, when the server records video)
+    video_recording: bool = False
 
 
 class ConsentOut(BaseModel):

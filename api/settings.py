@@ -208,6 +208,11 @@ class RecordingSettings(BaseModel):
     candidate agreed to the recording (the room and the phone notice ask)."""
 
     enabled: bool = True
+    # the candidate's camera too (VP8 in WebM, 5 fps, at most 640 px wide), in video interviews
+    # whose candidate agreed to it separately; off: only the voices are kept
+    video: bool = False
+
+
 class CodingSettings(BaseModel):
     """Coding interviews (INTERVOX_CODING__...): the sandbox's limits and the run queue."""
 
