@@ -340,7 +340,8 @@ def test_consent_is_recorded_and_required(client):
 
 def test_the_video_recording_is_a_separate_consent_offered_only_when_the_server_records_video(tmp_path):
     for video_on in (False, True):
-        with TestClient(create_app(api_settings(tmp_path / str(video_on), recording={"video": video_on}))) as c:
+        settings = api_settings(tmp_path / str(video_on), recording={"video": video_on})
+        with TestClient(create_app(settings)) as c:
             c.recruiter = login(c)  # type: ignore[attr-defined]
             video, audio = create(c, mode="video"), create(c, mode="audio")
             for iv in (video, audio):
@@ -352,7 +353,8 @@ def test_the_video_recording_is_a_separate_consent_offered_only_when_the_server_
             agreed = c.post(url, json=body | {"video_recording": True}, headers=auth(video)).json()
             assert agreed["consent"] == body | {"video_recording": True}
             url = f"/api/v1/interviews/{audio['id']}/consent"
-            answer = c.post(url, json={"recording": True, "video_recording": True}, headers=auth(audio)).json()
+            asked = {"recording": True, "video_recording": True}
+            answer = c.post(url, json=asked, headers=auth(audio)).json()
             assert answer["consent"]["video_recording"] is False  # no camera in an audio interview
 
 
