@@ -60,6 +60,10 @@ async function load() {
     $("coding-note").hidden = false;
     $("check").textContent = "Check my microphone";
   }
+  if (interview.mode === "video") { // a separate, optional consent, asked only when the server keeps video
+    const config = await api("/rtc/config").then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+    $("video-consent-row").hidden = !config.video_recording;
+  }
   const remembered = sessionStorage.getItem(`intervox-joined-${interviewId}`);
   if (interview.status === "in_progress" && remembered) {
     // A reload in the middle of the interview: rejoin at once, same question.
@@ -135,7 +139,11 @@ async function join() {
   $("join").disabled = true;
   const consent = await api("/consent", {
     method: "POST",
-    body: JSON.stringify({ recording: true, camera_analysis: state.mode === "video" }),
+    body: JSON.stringify({
+      recording: true,
+      camera_analysis: state.mode === "video",
+      video_recording: state.mode === "video" && !$("video-consent-row").hidden && $("video-consent").checked,
+    }),
   });
   if (!consent.ok) {
     $("device-error").textContent = "The server did not accept the consent. Please reload and try again.";
