@@ -108,4 +108,6 @@ async def test_coding_interview_in_the_browser(server, client, tmp_path):
     assert report["questions"] == [] and report["coding"]["submitted"]
     assert report["coding"]["correctness"]["share"] == 1.0  # the pasted code was saved before the end
     said = [s["text"] for s in await transcript_of(client, iid) if s["speaker"] == "interviewer"]
-    assert said and said[0].startswith("Hi Ada. Thanks for joining this coding interview")
+    # the greeting is stored as far as it was played: the test ends the interview soon, and on a
+    # loaded machine that can be before the greeting finished ("Hi Ada. Thanks for joining this coding")
+    assert said and said[0].startswith("Hi Ada")
