@@ -77,3 +77,57 @@ def shared_engines():
         patch.setattr(smart_turn, "load", turn_model)
         patch.setattr(api.runtime, "make_synthesizer", voice)
         yield engines
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real `redis-server` for this test session (per xdist worker), on a free port."""
+    from tests.servers import RedisServer
+
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The session's Redis, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(redis_server.url) as client:
+        client.flushall()
+    return redis_server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL cluster for this test session (per xdist worker), on a free port."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[postgres]')")
+    from tests.servers import shared_postgres
+
+    return shared_postgres()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """An empty database of its own on the session's PostgreSQL."""
+    return postgres_server.database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path) -> str:
+    """The store's tests run on both databases: a SQLite file and a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/intervox.db"
+    return request.getfixturevalue("postgres_url")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on a real server carry its marker (`-m redis`, `-m postgres`, or `-m "not postgres"`)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "redis_url" in names or "redis_server" in names or params.get("processes") == "redis":
+            item.add_marker(pytest.mark.redis)
+        if "postgres_url" in names or params.get("database_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)

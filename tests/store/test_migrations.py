@@ -18,8 +18,8 @@ from store.models import Base
 DATA = Path(__file__).parent / "data"
 
 
-def test_a_fresh_database_matches_the_models(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/fresh.db")
+def test_a_fresh_database_matches_the_models(database_url):
+    engine = make_engine(database_url)
     assert migrate(engine) is None
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
