@@ -21,6 +21,8 @@ from api.routes import (
     candidate,
     candidates,
     coaching,
+    coding,
+    dashboard,
     evaluate,
     events,
     health,
@@ -34,6 +36,7 @@ from api.routes import (
     resumes,
     rtc,
     shares,
+    tasks,
     users,
     voices,
     webhooks,
@@ -65,8 +68,11 @@ ROUTERS = (
     recordings,
     shares,
     webhooks,
+    tasks,
+    coding,
 )
 UPLOAD_BODY_BYTES = MAX_RESUME_BYTES + 64 * 1024  # the file plus its multipart framing
+TASK_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> FastAPI:
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
         app.include_router(module.router)
     app.include_router(candidate.pages)
     app.include_router(shares.pages)
+    app.include_router(dashboard.pages)
     app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")
     # Outermost last: security headers on every answer, then the size check before anything
     # reads a body, then per-IP limits, then CORS (closed unless origins are listed).
@@ -118,6 +125,7 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
         limits={
             "/api/v1/interviews/*/resume": UPLOAD_BODY_BYTES,
             "/api/v1/candidates/*/resume": UPLOAD_BODY_BYTES,
+            "/api/v1/tasks": TASK_BODY_BYTES,  # statement, starter and reference code per language
         },
     )
     app.add_middleware(SecurityHeaders)

@@ -85,7 +85,7 @@ def new_interview(
     repo: InterviewRepository | None = None,
 ) -> tuple[InterviewRow, list[QuestionRow], str]:
     """The rows and the join token (blocking: the rules analysis runs here unless `analysis` is given)."""
-    fields = body.model_dump()
+    fields = body.model_dump(exclude={"task_id", "code_language"})  # a coding task is chosen apart
     resume = redact_personal(body.resume_text) if body.resume_text else None
     fields["resume_text"] = resume
     fields["questions"] = [q.model_dump() for q in body.questions]

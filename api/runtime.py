@@ -12,8 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from api.live_status import StatusFeed
 from api.ratelimit import RateLimiter
 from api.settings import Settings
+from coding.sandbox import BubblewrapRunner
+from coding.service import CodingService
 from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
@@ -29,6 +32,7 @@ from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
 from store.accounts import AccountRepository
 from store.bus import InProcessBus
+from store.coding import CodingRepository
 from store.db import make_session_factory
 from store.repository import InterviewRepository
 from store.retention import RetentionRepository
@@ -116,9 +120,13 @@ class Runtime:
         self.retention = RetentionJob(
             RetentionRepository(sessions), settings.retention.days, recordings_hooks=[self.recordings.delete]
         )
+        # coding interviews: tasks, code, the bubblewrap runner behind its queue (checked at start)
+        runner = BubblewrapRunner(settings.coding.interpreters())
+        self.coding = CodingService(CodingRepository(sessions), runner, settings.coding.options())
         self._background: list[asyncio.Task[None]] = []
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
         self.bus = InProcessBus()
+        self.status_feed = StatusFeed(self.bus, self.webhooks)  # status changes: dashboards, webhooks
         self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
         if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
             self.interviewer.decide_timeout_s = settings.interview.decide_timeout_s
@@ -169,6 +177,7 @@ class Runtime:
                 "no account exists yet: set INTERVOX_ADMIN_EMAIL and INTERVOX_ADMIN_PASSWORD, "
                 "or run `intervox admin create --email ... --org ...`"
             )
+        await self.coding.start()  # a trivial sandbox run per language: is coding possible here?
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
@@ -238,6 +247,7 @@ class Runtime:
             self.refiner.close()
         if self.vision is not None:
             self.vision.close()
+        self.coding.close()
 
     async def session(self, interview_id: str) -> InterviewSession:
         """The live session of an interview (loaded from the store on first use)."""
@@ -255,7 +265,9 @@ class Runtime:
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
                 self._sessions[interview_id].llm_grader = self.llm_grader
-                self._sessions[interview_id].on_lifecycle = self.webhooks
+                self._sessions[interview_id].on_lifecycle = self.status_feed
+                if self._sessions[interview_id].interview.mode == "coding":
+                    self._sessions[interview_id].coding_grader = self.coding.grade
             return self._sessions[interview_id]
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:
@@ -368,6 +380,7 @@ class Runtime:
         if session.finished:
             raise InterviewEnded("this interview has already ended", {"status": session.status})
         await session.update(status="cancelled", phase="completed", ended_at=utc_now())
+        await self.status_feed.publish(session.interview)
         await session.emit(event("interview_ended", reason="cancelled"))
         await session.flush_events()
         await self._replace_agent(interview_id)

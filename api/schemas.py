@@ -39,7 +39,7 @@ class InterviewCreate(BaseModel):
     role: str = Field("", max_length=200)  # required unless a job_id gives it
     level: Literal["junior", "middle", "senior"] = "middle"
     skills: list[Skill] = Field(default_factory=list, max_length=30)
-    mode: Literal["video", "audio", "phone", "chat", "practice"] = "video"
+    mode: Literal["video", "audio", "phone", "chat", "practice", "coding"] = "video"
     duration_minutes: int = Field(20, ge=2, le=180)
     candidate_name: str | None = Field(None, max_length=200)
     language: Literal["en"] = "en"  # tiny.en is English only
@@ -52,6 +52,10 @@ class InterviewCreate(BaseModel):
     memory: bool = False  # practice: start from the weak areas of this candidate's last practice
     candidate_id: str | None = Field(None, max_length=64)  # a candidate of your organisation
     job_id: str | None = Field(None, max_length=64)  # a job of your organisation (open, not archived)
+    # coding interviews: a task of GET /api/v1/tasks (default: one chosen by level, language and
+    # skills) and the programming language (`language` is the spoken one)
+    task_id: str | None = Field(None, max_length=80)
+    code_language: Literal["python", "javascript"] | None = None
 
     @model_validator(mode="wrap")
     @classmethod
@@ -71,11 +75,19 @@ class InterviewCreate(BaseModel):
             raise ValidationError.from_exception_data(cls.__name__, [*others, *missing]) from None
         if missing:
             raise ValidationError.from_exception_data(cls.__name__, missing)
+        if created.mode != "coding" and (created.task_id or created.code_language):
+            error = InitErrorDetails(
+                type="value_error",
+                loc=("task_id" if created.task_id else "code_language",),
+                input=data,
+                ctx={"error": ValueError("a task and its language are for coding interviews (mode: coding)")},
+            )
+            raise ValidationError.from_exception_data(cls.__name__, [error])
         return created
 
 
 class InterviewList(BaseModel):
-    items: list[InterviewPublic]
+    items: list[InterviewListItem]
     total: int
     limit: int
     offset: int
@@ -192,10 +204,20 @@ class InterviewPublic(BaseModel):
     difficulty: str = "auto"
     personas: list[str] | None = None
     analysis: dict[str, Any] | None = None  # recruiters only: the resume and job analysis
+    task_id: str | None = None  # coding interviews
+    code_language: str | None = None
     current_question: QuestionPublic | None
     # recruiters reading one interview: its recording's parts ([] when none); null in lists
     # and in the candidate's view
     recordings: list[RecordingPublic] | None = None
+
+
+class InterviewListItem(InterviewPublic):
+    """A row of a recruiter's list: with its report's headline once there is one."""
+
+    overall_score: float | None = None
+    recommendation: str | None = None
+    flag_count: int | None = None  # attention flags to review (video interviews)
 
 
 class InterviewCreated(InterviewPublic):
@@ -206,6 +228,7 @@ class InterviewCreated(InterviewPublic):
 
 
 class TranscriptSegment(BaseModel):
+    id: int | None = None  # the `segment_id` of live transcript events (a revision names it)
     speaker: str
     text: str
     start: float

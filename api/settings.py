@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from coding.lint import LintOptions
+from coding.sandbox import Interpreters, Limits
+from coding.service import CodingOptions
 from llm import LlmOptions
 from media.webrtc.transport import WebRtcOptions
 from orchestrator.plan import parse_sections
@@ -205,6 +208,59 @@ class RecordingSettings(BaseModel):
     candidate agreed to the recording (the room and the phone notice ask)."""
 
     enabled: bool = True
+class CodingSettings(BaseModel):
+    """Coding interviews (INTERVOX_CODING__...): the sandbox's limits and the run queue."""
+
+    enabled: bool = True  # coding interviews on (they refuse to start without bubblewrap anyway)
+    bwrap: str = "/usr/bin/bwrap"
+    python: str = "/usr/bin/python3"  # Debian's interpreters, bound read-only into the sandbox
+    node: str = "/usr/bin/node"
+    node_modules: str = ""  # ESLint's install; default <venv>/share/intervox/node/node_modules
+    sandbox_uid: int = Field(65534, ge=1, le=2**31)  # bubblewrap runs as this user when the server is root
+    concurrency: int = Field(2, ge=1, le=64)  # sandbox runs at once
+    max_queued: int = Field(32, ge=0, le=10_000)  # runs waiting beyond those; more get 503 ENGINE_BUSY
+    cpu_s: int = Field(5, ge=1, le=300)  # CPU seconds per run (RLIMIT_CPU)
+    wall_s: float = Field(10.0, gt=0, le=600)  # wall-clock seconds per run
+    memory_mb: int = Field(256, ge=32, le=16_384)  # address space (Python) / V8 heap (node)
+    processes: int = Field(32, ge=4, le=4096)  # processes and threads (RLIMIT_NPROC)
+    file_size_kb: int = Field(1024, ge=1, le=1_048_576)  # largest file written (RLIMIT_FSIZE)
+    open_files: int = Field(64, ge=16, le=65_536)  # RLIMIT_NOFILE
+    tmpfs_mb: int = Field(16, ge=1, le=4096)  # the sandbox's private /tmp
+    output_kb: int = Field(64, ge=1, le=16_384)  # stdout and stderr kept per run, each
+    nice: int = Field(10, ge=0, le=19)  # sandbox runs yield the CPU to the audio
+    max_code_kb: int = Field(64, ge=1, le=1024)  # one saved version
+    max_versions: int = Field(2000, ge=1, le=100_000)  # versions kept per interview
+    max_integrity_events: int = Field(1000, ge=1, le=100_000)  # per interview
+    runs_per_minute: str = "30/minute"  # runs per interview
+    integrity_per_minute: str = "120/minute"  # integrity reports per interview
+
+    def limits(self) -> Limits:
+        return Limits(
+            cpu_s=self.cpu_s,
+            wall_s=self.wall_s,
+            memory_mb=self.memory_mb,
+            processes=self.processes,
+            file_size_kb=self.file_size_kb,
+            open_files=self.open_files,
+            tmpfs_mb=self.tmpfs_mb,
+            output_kb=self.output_kb,
+            nice=self.nice,
+        )
+
+    def interpreters(self) -> Interpreters:
+        return Interpreters(self.bwrap, self.python, self.node, sandbox_uid=self.sandbox_uid)
+
+    def options(self) -> CodingOptions:
+        return CodingOptions(
+            enabled=self.enabled,
+            limits=self.limits(),
+            concurrency=self.concurrency,
+            max_queued=self.max_queued,
+            max_code_bytes=self.max_code_kb * 1024,
+            max_versions=self.max_versions,
+            max_integrity_events=self.max_integrity_events,
+            lint=LintOptions(node=self.node, node_modules=self.node_modules),
+        )
 
 
 class Settings(BaseSettings):
@@ -242,6 +298,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = WebhookSettings()
     retention: RetentionSettings = RetentionSettings()
     recording: RecordingSettings = RecordingSettings()
+    coding: CodingSettings = CodingSettings()
 
     @field_validator("cors_origins", mode="before")
     @classmethod

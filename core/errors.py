@@ -90,3 +90,9 @@ class EngineBusy(IntervoxError):
     """An inference queue is full; try again shortly."""
 
     code, status, retryable = "ENGINE_BUSY", 503, True
+
+
+class SandboxUnavailable(IntervoxError):
+    """Coding interviews need the bubblewrap sandbox; without it they refuse to start."""
+
+    code, status = "SANDBOX_UNAVAILABLE", 503

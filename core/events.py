@@ -23,6 +23,10 @@ EventType = Literal[
     "metrics",
     "interviewer_changed",
     "typing",
+    "interview_status",
+    "code_update",
+    "code_run",
+    "integrity",
 ]
 
 Audience = Literal["candidate", "recruiter"]
@@ -46,6 +50,12 @@ AUDIENCE: dict[str, Audience] = {
     "attention_update": "recruiter",
     "metrics": "recruiter",
     "typing": "recruiter",  # the candidate is writing (chat): for a recruiter watching live
+    "interview_status": "recruiter",  # the organisation's stream (WS /api/v1/ws/events)
+    # coding interviews, for a recruiter watching live: a saved version, a run's result, what
+    # the editor page saw (the candidate gets their own saves and runs as HTTP answers)
+    "code_update": "recruiter",
+    "code_run": "recruiter",
+    "integrity": "recruiter",
 }
 # Fields never sent to a candidate, whatever the event: scores, the recommendation,
 # what the scorer looks for, attention figures and integrity flags.

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Told when an interview starts (`interview.started`), ends (`interview.completed`) and its report
 # is saved (`report.ready`, with the report); the runtime passes the webhook notifier.
 LifecycleHook = Callable[[str, InterviewRow, dict[str, Any] | None], Awaitable[None]]
+# Writes a coding interview's `coding` section from the interview and its transcript as
+# (speaker, text, start, end); the runtime passes the coding service's grader.
+CodingGrader = Callable[[InterviewRow, list[tuple[str, str, float, float]]], Awaitable[dict[str, Any]]]
 
 
 class InterviewRecord:
@@ -69,6 +72,7 @@ class InterviewRecord:
         self.revision_wait_s = 15.0  # `finish` waits this long at most for pending revisions
         self._revisions_closed = False  # set once `finish` stops waiting for them
         self.on_lifecycle: LifecycleHook | None = None
+        self.coding_grader: CodingGrader | None = None
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -115,6 +119,17 @@ class InterviewRecord:
     @property
     def finished(self) -> bool:
         return self.interview.status in ("completed", "cancelled")
+
+    async def begin(self, phase: str) -> bool:
+        """Start a scheduled interview that has no spoken opening (a coding interview starts
+        when its task is first opened); whether it started now."""
+        if self.interview.status != "scheduled":
+            return False
+        await self.update(status="in_progress", phase=phase, started_at=self.start_time())
+        self._sync_clock()
+        await self.announce("interview.started")
+        await self.emit(event("phase_update", phase=phase))
+        return True
 
     async def update(self, **fields: Any) -> None:
         for name, value in fields.items():
@@ -305,6 +320,18 @@ class InterviewRecord:
             return None
         return {question_id: g for question_id, g in found.items() if g is not None}
 
+    async def _coding_section(self, segments: list[SegmentRow]) -> dict[str, Any] | None:
+        """A coding interview's hidden tests, speed, style and integrity (None for other modes)."""
+        if self.interview.mode != "coding" or self.coding_grader is None:
+            return None
+        transcript = [(s.speaker, s.text, s.start, s.end) for s in segments]
+        try:
+            return await self.coding_grader(self.interview, transcript)
+        except Exception as exc:  # the rest of the report is still written
+            log.exception("interview %s: the code could not be graded", self.id)
+            self.record_fallback("grade_code", f"{type(exc).__name__}: {exc}"[:200])
+            return None
+
     async def _finish(self, reason: str) -> dict[str, Any]:
         if self.interview.status == "cancelled":  # called off: nothing to grade, no report
             raise InterviewEnded("this interview was cancelled", {"status": "cancelled"})
@@ -323,8 +350,16 @@ class InterviewRecord:
                 attention_section, self.id, stored, self.interview.attention_disclosed_at
             )
         grades = await self._llm_grades(segments)
+        coding = await self._coding_section(segments)
         report = await asyncio.to_thread(
-            build_report, self.interview, self.questions, segments, attention, self.use_attention, grades
+            build_report,
+            self.interview,
+            self.questions,
+            segments,
+            attention,
+            self.use_attention,
+            grades,
+            coding,
         )
         await asyncio.to_thread(self.repo.save_report, self.id, report)
         await self.announce("report.ready", report)

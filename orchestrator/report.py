@@ -22,6 +22,7 @@ DIMENSION_WEIGHTS = {
     "problem_solving": 0.2,
     "communication": 0.15,
     "behavioural_culture": 0.2,
+    "coding": 0.5,  # coding interviews: the final code's score (hidden tests, speed, style)
 }
 SENIORITY = ((8.0, "senior"), (6.0, "middle"))
 
@@ -75,14 +76,18 @@ def build_report(
     attention: dict[str, Any] | None = None,
     use_attention: bool = False,
     grades: dict[str, Grade] | None = None,
+    coding: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Grade every planned question and sum up; `grades` (by question id, e.g. an LLM's) replace
     the rules grade of those questions. Attention stays out of the overall score unless
-    `use_attention` (an operator's choice): then it is 10 % of it."""
+    `use_attention` (an operator's choice): then it is 10 % of it. `coding` (a coding
+    interview's section, coding.grading) adds the `coding` dimension."""
     per_question = [_question_entry(q, segments, (grades or {}).get(q.question_id)) for q in questions]
     candidate = [SpokenSegment(s.text, s.start, s.end, s.words) for s in segments if s.speaker == "candidate"]
     communication = communication_figures(candidate)
     dims = _dimensions(per_question)
+    if coding is not None and coding.get("score") is not None:
+        dims["coding"] = coding["score"]
     measured = {d: v for d, v in dims.items() if v is not None}
     weights = {d: w for d, w in DIMENSION_WEIGHTS.items() if d in measured}
     total = sum(weights.values()) or 1.0
@@ -124,9 +129,19 @@ def build_report(
         "inputs_used": ["the candidate's answers (transcript)", "each question's key points and section"]
         + (["attention signals (operator setting)"] if use_attention and attention_score is not None else []),
         "fallbacks": list(interview.fallbacks or []),
+        "coding": coding,
     }
-    report["recruiter_summary"] = report["summary"]
     report["candidate_feedback"] = candidate_feedback(per_question)
+    if coding is not None:
+        report["inputs_used"].append("the final code: hidden tests, CPU time against the reference, a linter")
+        report["summary"] += " " + coding["feedback"]["recruiter"]
+        report["candidate_feedback"] += " " + coding["feedback"]["candidate"]
+        report["scoring_method"] += (
+            " Coding: the final code's score is 60 % hidden tests passed, 25 % speed on the large "
+            "inputs against the reference solution, 15 % linter findings (see coding.weights); the "
+            "integrity timeline is for review and not part of any score."
+        )
+    report["recruiter_summary"] = report["summary"]
     return report
 
 

@@ -66,6 +66,11 @@ class InProcessBus:
         return sub
 
 
+def org_topic(org_id: str) -> str:
+    """The topic of an organisation's own stream (interview topics are UUIDs: no clash)."""
+    return f"org:{org_id}"
+
+
 class EventBus(Protocol):
     """The seam for a second bus (Redis): publish an interview's events, subscribe by audience."""
 

@@ -118,6 +118,9 @@ class InterviewRow(Base):
     fallbacks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     # when the retention job deleted the transcript, attention samples and recordings
     data_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # coding interviews: the task (the shipped bank's id or an organisation's) and its language
+    task_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    code_language: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class QuestionRow(Base):
@@ -320,3 +323,61 @@ class AuditRow(Base):
     target_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
+
+
+class CodingTaskRow(Base):
+    """A coding task an organisation added (the same schema as the shipped bank's, validated by
+    running its reference solution in the sandbox before it is stored)."""
+
+    __tablename__ = "coding_tasks"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class CodeVersionRow(Base):
+    """One save of the candidate's code: every save is kept, with its time."""
+
+    __tablename__ = "code_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the interview
+    language: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)  # bytes (UTF-8)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class CodeRunRow(Base):
+    """One run of the candidate's code: the visible tests (`run`) or, at the end, the hidden ones
+    (`grade`); `result` is what the run answered."""
+
+    __tablename__ = "code_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    kind: Mapped[str] = mapped_column(String(10), default="run")  # run|grade
+    language: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class IntegrityEventRow(Base):
+    """Something the editor page saw (a big paste, a copy from the statement, a tab switch, focus
+    lost, devtools opened), for a person to review: never a verdict."""
+
+    __tablename__ = "integrity_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # the page's clock
+    t: Mapped[float] = mapped_column(Float)  # seconds from the interview's start (the server's clock)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import InterviewNotFound
 from core.events import Event
+from store.coding import CODING_DATA
 from store.models import AttentionSampleRow, EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
 
 
@@ -76,6 +77,29 @@ class InterviewRepository:
             page = s.scalars(query.order_by(InterviewRow.created_at.desc()).limit(limit).offset(offset))
             return list(page), int(total)
 
+    def report_summaries(self, interview_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """For a list page: each reported interview's overall score, recommendation and number of
+        attention flags, read out of the stored reports without loading them whole."""
+        if not interview_ids:
+            return {}
+        body = ReportRow.body
+        query = select(
+            ReportRow.interview_id,
+            body["overall_score"].as_float(),
+            body["recommendation"].as_string(),
+            body[("attention", "flags")],
+        ).where(ReportRow.interview_id.in_(interview_ids))
+        with self._sessions() as s:
+            rows = s.execute(query).all()
+        return {
+            interview_id: {
+                "overall_score": score,
+                "recommendation": recommendation,
+                "flag_count": len(flags) if isinstance(flags, list) else 0,
+            }
+            for interview_id, score, recommendation, flags in rows
+        }
+
     def last_practice(self, org_id: str, candidate_id: str) -> tuple[InterviewRow, dict[str, Any]] | None:
         """The candidate's latest finished practice interview that opted into memory, and its report."""
         query = (
@@ -97,7 +121,14 @@ class InterviewRepository:
     def delete(self, interview_id: str) -> None:
         """The interview and everything recorded about it."""
         with self._sessions.begin() as s:
-            for table in (QuestionRow, SegmentRow, EventRow, ReportRow, AttentionSampleRow):
+            for table in (
+                QuestionRow,
+                SegmentRow,
+                EventRow,
+                ReportRow,
+                AttentionSampleRow,
+                *CODING_DATA.values(),
+            ):
                 s.execute(delete(table).where(table.interview_id == interview_id))  # type: ignore[attr-defined]
             s.execute(delete(InterviewRow).where(InterviewRow.id == interview_id))
 

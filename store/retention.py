@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.coding import CODING_DATA
 from store.models import AttentionSampleRow, EventRow, InterviewRow, ReportRow, SegmentRow
 
 
@@ -33,11 +34,12 @@ class RetentionRepository:
     def purge(
         self, interview_id: str, now: datetime, summarise: Callable[[dict[str, Any]], dict[str, Any]]
     ) -> None:
-        """Delete the transcript, the event log (it repeats the transcript) and the attention
-        samples; the report keeps only `summarise(report)`; the resume text goes; the interview
-        is marked purged. One transaction: all of it or none."""
+        """Delete the transcript, the event log (it repeats the transcript), the attention
+        samples and a coding interview's code, runs and integrity events; the report keeps only
+        `summarise(report)`; the resume text goes; the interview is marked purged. One transaction:
+        all of it or none."""
         with self._sessions.begin() as s:
-            for table in (SegmentRow, EventRow, AttentionSampleRow):
+            for table in (SegmentRow, EventRow, AttentionSampleRow, *CODING_DATA.values()):
                 s.execute(delete(table).where(table.interview_id == interview_id))  # type: ignore[attr-defined]
             report = s.get(ReportRow, interview_id)
             if report is not None:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.events import utc_now
+from store.coding import CODING_DATA
 from store.models import (
     AttentionSampleRow,
     AuditRow,
@@ -33,6 +34,7 @@ INTERVIEW_DATA = {
     "events": EventRow,
     "reports": ReportRow,
     "attention_samples": AttentionSampleRow,
+    **CODING_DATA,
 }
 
 

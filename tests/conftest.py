@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -131,3 +133,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.redis)
         if "postgres_url" in names or params.get("database_url") == "postgres":
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def serial_when_marked(request):
+    """Tests marked `serial` run alone, even with pytest-xdist workers: they hold a budget
+    (/health under 200 ms during a flood, a frame out within 15 ms) that another worker's
+    Whisper on the same two cores would spend. Every other test holds a shared lock for its
+    duration; a serial one closes the gate to new tests, then waits for the running one."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        yield
+        return
+    base = os.path.join(tempfile.gettempdir(), f"intervox-tests-{run}")
+    mode = fcntl.LOCK_EX if request.node.get_closest_marker("serial") else fcntl.LOCK_SH
+    with open(base + ".gate", "a") as gate, open(base + ".run", "a") as running:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        fcntl.flock(running, mode)
+        fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(running, fcntl.LOCK_UN)

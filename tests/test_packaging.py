@@ -21,7 +21,7 @@ import pytest
 from api.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_PACKAGES = set("core media stt tts vision orchestrator store api bench workspace web".split())
+SHIPPED_PACKAGES = set("core media stt tts vision orchestrator store api bench workspace web coding".split())
 BUILD_FILES = {"pyproject.toml", "README.md", "requirements"}
 
 
@@ -123,7 +123,10 @@ def test_the_app_starts_from_an_installed_wheel(tmp_path):
     (wheel,) = wheels.glob("intervox-*.whl")
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("web/interview.html", "web/room.js", "web/room.css", "store/migrations/env.py"):
+    dashboard = [f"web/dashboard/{p.name}" for p in (ROOT / "web" / "dashboard").iterdir() if p.is_file()]
+    assert "web/dashboard/index.html" in dashboard
+    pages = ("web/interview.html", "web/room.js", "web/room.css", *dashboard)
+    for needed in (*pages, "store/migrations/env.py"):
         assert needed in names, f"{needed} is not in the wheel"
     versions = {n for n in names if re.fullmatch(r"store/migrations/versions/\d{4}_\w+\.py", n)}
     source_versions = {
@@ -181,6 +184,11 @@ def test_the_app_starts_from_an_installed_wheel(tmp_path):
             assert room.text == (site / "web" / "interview.html").read_text()
             script = httpx.get(base + "/static/room.js")
             assert script.status_code == 200 and script.text == (site / "web" / "room.js").read_text()
+            # the recruiter's dashboard and its modules, from the installed copy
+            page = httpx.get(base + "/")
+            assert page.status_code == 200 and page.text == (site / "web/dashboard/index.html").read_text()
+            module = httpx.get(base + "/static/dashboard/app.js")
+            assert module.status_code == 200 and module.text == (site / "web/dashboard/app.js").read_text()
             assert httpx.get(base + "/openapi.json").status_code == 200
         finally:
             child.terminate()

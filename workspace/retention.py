@@ -37,7 +37,13 @@ def summary(report: dict[str, Any], purged_at: datetime | None = None) -> dict[s
     kept: dict[str, Any] = strip(report)
     kept["retention"] = {
         "purged_at": (purged_at or utc_now()).isoformat(),
-        "removed": ["transcript", "answers and quotes", "attention samples", "recordings"],
+        "removed": [
+            "transcript",
+            "answers and quotes",
+            "attention samples",
+            "recordings",
+            "code versions, runs and integrity events",
+        ],
     }
     return kept
 

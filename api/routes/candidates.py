@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from api.auth import Recruiter, Viewer
 from api.deps import RuntimeDep
-from api.routes.interviews import to_public
+from api.routes.interviews import interview_page
 from api.runtime import Runtime
 from api.schemas import InterviewList
 from api.workspace_schemas import (
@@ -165,9 +165,7 @@ async def candidate_interviews(
     """The candidate's interviews, newest first."""
     await asyncio.to_thread(candidates(runtime).get, principal.org_id, candidate_id)
     where = InterviewFilter(principal.org_id, candidate_id=candidate_id)
-    rows, total = await asyncio.to_thread(runtime.repo.page, where, limit, offset)
-    items = [{**to_public(row, []), "current_question": None} for row in rows]
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return await interview_page(runtime, where, limit, offset)
 
 
 def author_name(runtime: Runtime, principal: Principal) -> str:

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -18,7 +19,7 @@ from api.origins import origin_allowed
 from api.runtime import Runtime
 from core.errors import Forbidden, IntervoxError, NotFound, Unauthorized
 from core.events import Audience, ClientMessage, event
-from store.bus import Subscription
+from store.bus import Subscription, org_topic
 from store.models import InterviewRow
 
 router = APIRouter(tags=["events"])
@@ -63,21 +64,64 @@ async def receive_json_object(websocket: WebSocket, max_bytes: int) -> dict:
     return parsed
 
 
-@router.websocket("/api/v1/ws/interviews/{interview_id}")
-async def interview_events(websocket: WebSocket, interview_id: str) -> None:
-    runtime: Runtime = websocket.app.state.runtime
+@contextlib.asynccontextmanager
+async def admitted(websocket: WebSocket, runtime: Runtime) -> AsyncIterator[bool]:
+    """Accept the socket, count it against its address's limit (1013 past it) and check its
+    origin (4003); yields whether to serve it."""
     ip = client_ip(websocket)
     await websocket.accept()  # then close with a code: a refusal before accept is a bare HTTP 403
     if _open_per_ip[ip] >= runtime.settings.limits.max_websockets_per_ip:
-        return await websocket.close(CLOSE_BUSY, "too many connections")
+        await websocket.close(CLOSE_BUSY, "too many connections")
+        yield False
+        return
     _open_per_ip[ip] += 1
     try:
-        if await check_origin(websocket, runtime):
-            await _serve(websocket, runtime, interview_id)
+        yield await check_origin(websocket, runtime)
     finally:
         _open_per_ip[ip] -= 1
         if _open_per_ip[ip] <= 0:
             del _open_per_ip[ip]
+
+
+@router.websocket("/api/v1/ws/interviews/{interview_id}")
+async def interview_events(websocket: WebSocket, interview_id: str) -> None:
+    runtime: Runtime = websocket.app.state.runtime
+    async with admitted(websocket, runtime) as admit:
+        if admit:
+            await _serve(websocket, runtime, interview_id)
+
+
+@router.websocket("/api/v1/ws/events")
+async def organisation_events(websocket: WebSocket) -> None:
+    """A recruiter's organisation-wide stream: `interview_status` whenever one of its interviews
+    is created, starts, completes (and its report is ready) or is cancelled. Scoped to the
+    credential's organisation; recruiter credentials only (a join token closes it with 4001)."""
+    runtime: Runtime = websocket.app.state.runtime
+    async with admitted(websocket, runtime) as admit:
+        if admit:
+            await _serve_organisation(websocket, runtime)
+
+
+async def _serve_organisation(websocket: WebSocket, runtime: Runtime) -> None:
+    token = bearer(websocket)
+    try:
+        principal = await principal_for(websocket, runtime, token)
+    except IntervoxError as exc:
+        return await websocket.close(CLOSE_BAD_TOKEN, exc.message[:120])
+    async with runtime.bus.subscribe(org_topic(principal.org_id), "recruiter") as events:
+        await websocket.send_text(event("connected", org_id=principal.org_id).to_json())
+        sender = asyncio.ensure_future(_send_events(websocket, events))
+        watch = asyncio.ensure_future(_revalidate(websocket, runtime, token or ""))
+        try:
+            while True:  # nothing to say on this socket; reading notices a client that left
+                await receive_json_object(websocket, runtime.settings.limits.max_ws_message_bytes)
+        except MalformedFrame as exc:
+            await websocket.close(exc.code, exc.reason)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            sender.cancel()
+            watch.cancel()
 
 
 async def _authorize(

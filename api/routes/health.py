@@ -27,6 +27,8 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
         "tts": runtime.tts.status,
         "vision": runtime.vision_status,
         "interviewer": runtime.interviewer.name,
+        # coding interviews: "ok", "disabled", or "unavailable: <why>" (no bubblewrap sandbox)
+        "coding": runtime.coding.status,
     }
     healthy = components["db"] == "ok"
     return {

@@ -16,6 +16,7 @@ from api.interview_sources import with_job_and_candidate
 from api.planning import analysis_with_llm, new_interview
 from api.routes.invitations import invitation, join_url
 from api.routes.recordings import recordings_of
+from api.runtime import Runtime
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
@@ -75,7 +76,20 @@ async def create_interview(
     row, questions, token = await asyncio.to_thread(
         new_interview, body, principal, settings, analysis, runtime.repo
     )
+    if body.mode == "coding":  # refused (503 SANDBOX_UNAVAILABLE) where no sandbox can run the code
+        runtime.coding.require(body.code_language)
+        task, language = await asyncio.to_thread(
+            runtime.coding.choose,
+            principal.org_id,
+            body.task_id,
+            body.code_language,
+            body.level,
+            body.skills,
+            row.id,
+        )
+        row.task_id, row.code_language = task.id, language
     await asyncio.to_thread(runtime.repo.create, row, questions)
+    await runtime.status_feed.publish(row)
     url = join_url(runtime, request, row.id, token)
     invited = await asyncio.to_thread(invitation, runtime, row, url, token)
     return {
@@ -93,7 +107,7 @@ async def list_interviews(
     status_: Annotated[
         Literal["scheduled", "in_progress", "completed", "cancelled"] | None, Query(alias="status")
     ] = None,
-    mode: Literal["video", "audio", "phone", "chat"] | None = None,
+    mode: Literal["video", "audio", "phone", "chat", "practice", "coding"] | None = None,
     job_id: Annotated[str | None, Query(max_length=64)] = None,
     candidate_id: Annotated[str | None, Query(max_length=64)] = None,
     created_after: datetime | None = None,
@@ -105,8 +119,14 @@ async def list_interviews(
     where = InterviewFilter(
         principal.org_id, status_, mode, created_after, created_before, job_id or None, candidate_id or None
     )
+    return await interview_page(runtime, where, limit, offset)
+
+
+async def interview_page(runtime: Runtime, where: InterviewFilter, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a list, each row with its report's score, recommendation and flag count."""
     rows, total = await asyncio.to_thread(runtime.repo.page, where, limit, offset)
-    items = [{**to_public(row, []), "current_question": None} for row in rows]
+    summaries = await asyncio.to_thread(runtime.repo.report_summaries, [row.id for row in rows])
+    items = [{**to_public(row, []), "current_question": None, **summaries.get(row.id, {})} for row in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

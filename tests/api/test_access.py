@@ -29,15 +29,18 @@ class World:
     headers: dict[str, dict[str, str]]  # caller -> Authorization header (join: filled per request)
     completed: dict[str, Any]  # a finished chat interview of organisation A
 
-    def new_interview(self, mode: str = "chat", consented: bool = False, started: bool = False) -> dict:
-        r = self.client.post(
-            "/api/v1/interviews",
-            json={"role": "Backend Engineer", "mode": mode},
-            headers=self.headers["admin"],
-        )
+    def new_interview(
+        self, mode: str = "chat", consented: bool = False, started: bool = False, code: bool = False
+    ) -> dict:
+        body = {"role": "Backend Engineer", "mode": mode}
+        if mode == "coding":
+            body |= {"task_id": "balanced-brackets", "code_language": "python"}
+        r = self.client.post("/api/v1/interviews", json=body, headers=self.headers["admin"])
         assert r.status_code == 201, r.text
         iv = r.json()
         join = {"Authorization": f"Bearer {iv['join_token']}"}
+        if code:
+            self.client.put(f"/api/v1/interviews/{iv['id']}/code", json=CODE, headers=join)
         if consented:
             self.client.post(f"/api/v1/interviews/{iv['id']}/consent", json={"recording": True}, headers=join)
         if started:
@@ -183,6 +186,8 @@ def _iv(mode: str = "chat", **kw: Any) -> Callable[[World], dict]:
 
 ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/health"): Row(lambda w: ("GET", "/health", None, None), PUBLIC),
+    # the dashboard's page holds no data (it signs in and calls the API), like the room's page
+    ("GET", "/"): Row(lambda w: ("GET", "/", None, None), PUBLIC),
     ("POST", "/api/v1/auth/login"): Row(
         lambda w: ("POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, None),
         PUBLIC,
@@ -424,6 +429,43 @@ ROWS |= {
     ("GET", "/api/v1/interviews/{interview_id}/invitation"): Row(_invitation("invitation"), READ),
     ("GET", "/api/v1/interviews/{interview_id}/invitation.ics"): Row(_invitation("invitation.ics"), READ),
 }
+CODE = {"language": "python", "code": "def is_balanced(s):\n    return True\n"}
+TASK = "/api/v1/tasks"
+
+
+def _coding(
+    tail: str, body: Any = None, method: str = "POST", code: bool = False
+) -> Callable[[World], Request]:
+    """A new coding interview (with a saved draft when `code`), and a request on it."""
+
+    def build(w: World) -> Request:
+        iv = w.new_interview("coding", code=code)
+        return (method, f"/api/v1/interviews/{iv['id']}/{tail}", body, iv)
+
+    return build
+
+
+def _new_task(w: World) -> Request:
+    body = w.client.get(f"{TASK}/balanced-brackets", headers=w.headers["admin"]).json()
+    return ("POST", TASK, {k: v for k, v in body.items() if k != "source"}, None)
+
+
+ROWS |= {
+    ("GET", "/api/v1/interviews/{interview_id}/task"): Row(_coding("task", method="GET"), EITHER_READ),
+    ("PUT", "/api/v1/interviews/{interview_id}/code"): Row(_coding("code", CODE, "PUT"), CANDIDATE),
+    ("POST", "/api/v1/interviews/{interview_id}/run"): Row(_coding("run", CODE), CANDIDATE),
+    ("POST", "/api/v1/interviews/{interview_id}/integrity"): Row(
+        _coding("integrity", {"type": "tab_switch", "details": {"duration_ms": 1500}}),
+        CANDIDATE | {"join": 202},
+    ),
+    ("GET", "/api/v1/interviews/{interview_id}/code"): Row(_coding("code", method="GET", code=True), READ),
+    ("GET", "/api/v1/interviews/{interview_id}/integrity"): Row(_coding("integrity", method="GET"), READ),
+    ("GET", TASK): Row(lambda w: ("GET", TASK, None, None), ORG_LIST),
+    ("GET", f"{TASK}/{{task_id}}"): Row(
+        lambda w: ("GET", f"{TASK}/balanced-brackets", None, None), READ | {"other_admin": 200}
+    ),
+    ("POST", TASK): Row(_new_task, WRITE | CREATED),
+}
 WEBSOCKETS = {
     # the events socket: the candidate's stream with the join token, everything for a recruiter
     "/api/v1/ws/interviews/{interview_id}": {
@@ -437,6 +479,9 @@ WEBSOCKETS = {
         "other_admin": 4004,
         "revoked_key": 4001,
     },
+    # the organisation's live status stream: recruiter credentials, each for its own organisation
+    "/api/v1/ws/events": dict.fromkeys(CALLERS, 4001)
+    | dict.fromkeys(("viewer", "recruiter", "admin", "other_admin"), "open"),
     # a phone call's media stream: only the join token, sent in the start message
     "/api/v1/phone/{interview_id}/stream": dict.fromkeys(CALLERS, 4001) | {"join": "open"},
 }

@@ -30,7 +30,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from api.server import free_port
 from api.settings import LimitSettings
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@floods.test", "flood-proof passphrase 1"
 HEALTH_BUDGET_S = 0.2

@@ -4,9 +4,12 @@ import asyncio
 import time
 
 import numpy as np
+import pytest
 
 from media.output import AudioOutput
 from media.webrtc.tracks import OPUS_RATE, PacedAudioTrack
+
+pytestmark = pytest.mark.serial  # a frame must leave within 15 ms: no other worker's Whisper meanwhile
 
 
 def frame_of(frame) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -19,8 +19,10 @@ class FakeEngine:
     def __init__(self, gate: threading.Event | None = None) -> None:
         self.gate = gate
         self.threads: list[str] = []
+        self.started = threading.Event()  # a job reached the engine
 
     def transcribe(self, audio, beam_size=None):
+        self.started.set()
         if self.gate is not None:
             self.gate.wait(5)
         self.threads.append(threading.current_thread().name)
@@ -41,9 +43,10 @@ async def test_transcribes_off_the_loop_with_the_engine_loaded_in_its_thread():
 
 async def test_a_full_queue_says_busy_instead_of_growing():
     gate = threading.Event()
-    refiner = Refiner(lambda: FakeEngine(gate), "base", max_pending=1)
+    engine = FakeEngine(gate)
+    refiner = Refiner(lambda: engine, "base", max_pending=1)
     first = asyncio.ensure_future(refiner.transcribe(np.zeros(160, dtype=np.int16)))
-    await asyncio.sleep(0.05)  # taken by the worker, which waits on the gate
+    assert await asyncio.to_thread(engine.started.wait, 5)  # taken by the worker, which waits on the gate
     queued = asyncio.ensure_future(refiner.transcribe(np.zeros(160, dtype=np.int16)))
     await asyncio.sleep(0.01)
     with pytest.raises(EngineBusy):

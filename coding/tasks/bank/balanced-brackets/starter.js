@@ -1,0 +1,3 @@
+function isBalanced(s) {
+  // your code here
+}

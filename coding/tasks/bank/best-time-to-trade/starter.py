@@ -1,0 +1,3 @@
+def max_profit(prices):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function countInversions(nums) {
+  // your code here
+}

@@ -1,0 +1,3 @@
+def count_inversions(nums):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function coveredLength(intervals) {
+  // your code here
+}

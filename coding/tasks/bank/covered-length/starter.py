@@ -1,0 +1,3 @@
+def covered_length(intervals):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function firstUnique(s) {
+  // your code here
+}

@@ -1,0 +1,3 @@
+def first_unique(s):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function kthLargest(nums, k) {
+  // your code here
+}

@@ -1,0 +1,3 @@
+def kth_largest(nums, k):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function lisLength(nums) {
+  // your code here
+}

@@ -1,0 +1,3 @@
+function longestUnique(s) {
+  // your code here
+}

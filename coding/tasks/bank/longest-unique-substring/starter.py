@@ -1,0 +1,3 @@
+def longest_unique(s):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function lruHits(capacity, keys) {
+  // your code here
+}

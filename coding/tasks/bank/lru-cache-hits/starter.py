@@ -1,0 +1,3 @@
+def lru_hits(capacity, keys):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function minRooms(meetings) {
+  // your code here
+}

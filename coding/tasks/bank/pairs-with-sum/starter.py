@@ -1,0 +1,3 @@
+def count_pairs(nums, target):
+    # your code here
+    pass

@@ -1,0 +1,3 @@
+function windowMaxSum(nums, k) {
+  // your code here
+}

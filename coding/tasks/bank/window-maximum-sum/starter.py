@@ -1,0 +1,3 @@
+def window_max_sum(nums, k):
+    # your code here
+    pass
