@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
+from orchestrator.live import LIVE_EVENTS
 from orchestrator.report import build_report
 from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
@@ -22,6 +23,7 @@ from store.repository import InterviewRepository
 
 if TYPE_CHECKING:
     from orchestrator.grading import Grade
+    from orchestrator.live import LiveFeed
     from orchestrator.llm_grading import LlmGrader
     from stt.whisper import Transcript
 
@@ -73,6 +75,10 @@ class InterviewRecord:
         self._revisions_closed = False  # set once `finish` stops waiting for them
         self.on_lifecycle: LifecycleHook | None = None
         self.coding_grader: CodingGrader | None = None
+        # the fencing token of this worker's lease on the interview, carried by every write
+        # (store/repository.py), and the feed that shows other processes how it stands
+        self.fence: int | None = None
+        self.live_feed: LiveFeed | None = None
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -134,12 +140,14 @@ class InterviewRecord:
     async def update(self, **fields: Any) -> None:
         for name, value in fields.items():
             setattr(self.interview, name, value)
-        await asyncio.to_thread(self.repo.update, self.id, **fields)
+        await asyncio.to_thread(self.repo.update, self.id, self.fence, **fields)
 
     # -- events -----------------------------------------------------------
     async def emit(self, ev: Event) -> None:
         """Publish now; persist in order in the background (off the turn's critical path)."""
         await self.bus.publish(self.id, ev)
+        if self.live_feed is not None and ev.type in LIVE_EVENTS:
+            self.live_feed.changed()
         self._writes.put_nowait(ev)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.ensure_future(self._write_events())
@@ -148,7 +156,7 @@ class InterviewRecord:
         while not self._writes.empty():
             ev = self._writes.get_nowait()
             try:
-                await asyncio.to_thread(self.repo.add_event, self.id, ev)
+                await asyncio.to_thread(self.repo.add_event, self.id, ev, self.fence)
             except Exception:  # an event log failure must not end the interview
                 log.exception("could not store event %s", ev.type)
 
@@ -213,7 +221,7 @@ class InterviewRecord:
             interrupted=interrupted,
             stt_model=self.live_stt_model if speaker == "candidate" else None,
         )
-        await asyncio.to_thread(self.repo.add_segment, row)
+        await asyncio.to_thread(self.repo.add_segment, row, self.fence)
         if self.interview.started_at is None:
             self._spoke_before_start = True
         if speaker == "candidate":
@@ -281,7 +289,9 @@ class InterviewRecord:
             }
             for w in transcript.words
         ]
-        await asyncio.to_thread(self.repo.revise_segment, segment.id, transcript.text, words, model)
+        await asyncio.to_thread(
+            self.repo.revise_segment, segment.id, transcript.text, words, model, self.fence
+        )
         segment.text, segment.words, segment.stt_model = transcript.text, words, model
         slot = self._answer_slots.get(segment.id)
         if slot is not None and slot[1] < len(self._answers.get(slot[0], [])):
@@ -361,7 +371,7 @@ class InterviewRecord:
             grades,
             coding,
         )
-        await asyncio.to_thread(self.repo.save_report, self.id, report)
+        await asyncio.to_thread(self.repo.save_report, self.id, report, self.fence)
         await self.announce("report.ready", report)
         await self.emit(event("phase_update", phase="completed"))
         await self.emit(

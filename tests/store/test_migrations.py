@@ -24,7 +24,7 @@ def test_a_fresh_database_matches_the_models(database_url):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
-    assert migrate(engine) == "0008_coding"  # idempotent
+    assert migrate(engine) == "0009_lease_fencing"  # idempotent
 
 
 def test_a_release_0_1_0_database_upgrades_in_place_and_keeps_its_data(tmp_path):
