@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+import socket
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -17,13 +18,15 @@ from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
 from coding.service import CodingService
-from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
+from core.errors import ConsentRequired, InterviewEnded, LeaseLost, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
 from media.recordings import Recordings
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
+from orchestrator.lease_holder import HeldInterviews, HeldLease
+from orchestrator.live import LiveFeed
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
 from orchestrator.personas import load_personas
@@ -31,7 +34,7 @@ from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
 from store.accounts import AccountRepository
-from store.bus import InProcessBus
+from store.backends import make_backends
 from store.coding import CodingRepository
 from store.db import make_session_factory
 from store.repository import InterviewRepository
@@ -80,6 +83,11 @@ def make_refiner(settings: Settings) -> Refiner | None:
     return Refiner(lambda: WhisperEngine(options), model)
 
 
+def new_worker_id() -> str:
+    """Who this process is among the workers (its leases and live state carry it)."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
 def load_secret_key(settings: Settings) -> str:
     """INTERVOX_SECRET_KEY, else a key generated once and kept in the data folder, so
     sessions survive restarts."""
@@ -125,7 +133,12 @@ class Runtime:
         self.coding = CodingService(CodingRepository(sessions), runner, settings.coding.options())
         self._background: list[asyncio.Task[None]] = []
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
-        self.bus = InProcessBus()
+        # what the processes serving interviews share (in-process, or Redis by INTERVOX_REDIS_URL):
+        # the event bus, live session state, and the lease each worker drives an interview under
+        self.backends = make_backends(settings.redis_url)
+        self.bus = self.backends.bus
+        self.worker_id = new_worker_id()
+        self.driving = HeldInterviews(self.backends.leases, self.repo, self.worker_id, settings.lease_ttl_s)
         self.status_feed = StatusFeed(self.bus, self.webhooks)  # status changes: dashboards, webhooks
         self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
         if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
@@ -248,6 +261,8 @@ class Runtime:
         if self.vision is not None:
             self.vision.close()
         self.coding.close()
+        await self.driving.release_all()
+        await self.backends.close()
 
     async def session(self, interview_id: str) -> InterviewSession:
         """The live session of an interview (loaded from the store on first use)."""
@@ -266,6 +281,8 @@ class Runtime:
                 )
                 self._sessions[interview_id].llm_grader = self.llm_grader
                 self._sessions[interview_id].on_lifecycle = self.status_feed
+                feed = LiveFeed(self._sessions[interview_id], self.backends.live, self.worker_id)
+                self._sessions[interview_id].live_feed = feed
                 if self._sessions[interview_id].interview.mode == "coding":
                     self._sessions[interview_id].coding_grader = self.coding.grade
             return self._sessions[interview_id]
@@ -299,15 +316,42 @@ class Runtime:
             )
         if session.interview.consented_at is None:
             raise ConsentRequired("the candidate has not agreed to the recording yet (POST .../consent)")
-        transport = WebRtcTransport(self.settings.webrtc.options())
-        answer = await transport.accept(sdp, type_)
-        await self.attach(session, transport)
+        held = await self._drive(session)  # before any media: another worker may hold it
+        try:
+            transport = WebRtcTransport(self.settings.webrtc.options())
+            answer = await transport.accept(sdp, type_)
+            await self.attach(session, transport, held)
+        finally:
+            self.driving.let_go(session.id, held)  # the agent holds it now, or nobody
         return answer.sdp
 
-    async def attach(self, session: InterviewSession, transport: Transport) -> VoiceAgent:
-        """Run the interview over this connection; a newer one replaces an older one."""
+    async def _drive(self, session: InterviewSession) -> HeldLease:
+        """This worker's lease on the interview, its token on the session's writes
+        (InterviewHeldElsewhere while another worker drives it)."""
+        try:
+            held = await self.driving.take(session.id, on_lost=lambda _: self._lost(session.id))
+        except LeaseLost:  # another worker wrote since this one loaded it: load it again next time
+            self._sessions.pop(session.id, None)
+            raise
+        session.fence = held.token
+        return held
+
+    def _lost(self, interview_id: str) -> None:
+        """Another worker took the interview over: stop driving it here, forget its state."""
+        self._sessions.pop(interview_id, None)
+        asyncio.ensure_future(self._replace_agent(interview_id))
+
+    async def attach(
+        self, session: InterviewSession, transport: Transport, held: HeldLease | None = None
+    ) -> VoiceAgent:
+        """Run the interview over this connection, under this worker's lease on it; a newer
+        connection replaces an older one."""
         await self._replace_agent(session.id)
         assert self.stt is not None, "runtime not started"
+        if held is None or held.lost.is_set():
+            held = await self._drive(session)
+        else:
+            held = await self.driving.take(session.id)  # one more user of the same lease
         agent = VoiceAgent(
             session,
             transport,
@@ -324,9 +368,13 @@ class Runtime:
         )
         session.live_stt_model = served_name(self.settings.stt.model)
         task = asyncio.ensure_future(agent.run())
-        task.add_done_callback(lambda _: self.evict(session.id))
+        task.add_done_callback(lambda _: self._agent_done(session.id, held))
         self._agents[session.id] = (agent, task)
         return agent
+
+    def _agent_done(self, interview_id: str, held: HeldLease) -> None:
+        self.driving.let_go(interview_id, held)
+        self.evict(interview_id)
 
     async def _replace_agent(self, interview_id: str) -> None:
         old = self._agents.pop(interview_id, None)

@@ -91,3 +91,54 @@ async def hold(
         await leases.release(lease)
         raise
     return HeldLease(leases, lease, ttl_s, on_lost)
+
+
+class HeldInterviews:
+    """The interviews this worker drives, one lease each, shared by whatever drives one (a voice
+    connection, a reconnection replacing it): the lease is released when the last lets go, and
+    taken anew (a newer token) by the next, never while its release is still under way."""
+
+    def __init__(self, leases: SessionLease, repo: InterviewRepository, worker_id: str, ttl_s: float) -> None:
+        self.leases, self.repo, self.worker_id, self.ttl_s = leases, repo, worker_id, ttl_s
+        self._held: dict[str, tuple[HeldLease, int]] = {}  # interview -> lease, users
+        self._releasing: dict[str, asyncio.Task[None]] = {}
+
+    async def take(self, interview_id: str, on_lost: Callable[[HeldLease], None] | None = None) -> HeldLease:
+        """The interview's lease for one more user (InterviewHeldElsewhere, LeaseLost)."""
+        releasing = self._releasing.get(interview_id)
+        if releasing is not None:
+            await releasing
+        if interview_id in self._held:
+            held, users = self._held[interview_id]
+            if not held.lost.is_set():
+                self._held[interview_id] = (held, users + 1)
+                return held
+        held = await hold(self.leases, self.repo, interview_id, self.worker_id, self.ttl_s, on_lost)
+        self._held[interview_id] = (held, 1)
+        return held
+
+    def let_go(self, interview_id: str, held: HeldLease) -> None:
+        """One user is done with `held`; the last one releases it."""
+        entry = self._held.get(interview_id)
+        if entry is None or entry[0] is not held:
+            return
+        if entry[1] > 1:
+            self._held[interview_id] = (held, entry[1] - 1)
+            return
+        del self._held[interview_id]
+        task = asyncio.ensure_future(held.release())
+        self._releasing[interview_id] = task
+        task.add_done_callback(lambda done: self._released(interview_id, done))
+
+    def _released(self, interview_id: str, task: asyncio.Task[None]) -> None:
+        if self._releasing.get(interview_id) is task:
+            del self._releasing[interview_id]
+
+    def holds(self, interview_id: str) -> bool:
+        entry = self._held.get(interview_id)
+        return entry is not None and not entry[0].lost.is_set()
+
+    async def release_all(self) -> None:
+        held = [entry[0] for entry in self._held.values()]
+        self._held.clear()
+        await asyncio.gather(*(h.release() for h in held), *self._releasing.values(), return_exceptions=True)
