@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -33,7 +34,27 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        # PostgreSQL's text cannot hold NUL characters (SQLite's can): a NUL typed by a
+        # candidate, pasted into a search or produced by an LLM would fail the whole write or
+        # query; it carries no meaning in any of our texts, so it is dropped on the way in
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _without_nul(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    return statement, _strip_nul(parameters)
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_strip_nul(v) for v in value)
+    return value
 
 
 def migrate(engine: Engine) -> str | None:

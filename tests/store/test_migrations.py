@@ -1,19 +1,22 @@
-"""Alembic owns the schema: a database made by release 0.1.0 upgrades in place."""
+"""Alembic owns the schema: a database made by release 0.1.0 upgrades in place, on SQLite
+and on PostgreSQL (release 0.1.0's tables and rows, copied from the SQLite fixture)."""
 
 import json
 import shutil
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect, text
 
 from api.app import create_app
 from api.settings import Settings
 from store.db import _run as _alembic
-from store.db import make_engine, migrate
-from store.models import Base
+from store.db import make_engine, make_session_factory, migrate
+from store.models import Base, SegmentRow
+from store.repository import InterviewRepository
 
 DATA = Path(__file__).parent / "data"
 
@@ -27,11 +30,42 @@ def test_a_fresh_database_matches_the_models(database_url):
     assert migrate(engine) == "0009_lease_fencing"  # idempotent
 
 
-def test_a_release_0_1_0_database_upgrades_in_place_and_keeps_its_data(tmp_path):
-    shutil.copy(DATA / "release-0.1.0.db", tmp_path / "old.db")
+@pytest.fixture
+def release_0_1_0(database_url, tmp_path) -> str:
+    """A database as release 0.1.0 left it (no alembic_version), on either kind of server."""
+    if database_url.startswith("sqlite"):
+        shutil.copy(DATA / "release-0.1.0.db", tmp_path / "old.db")
+        return f"sqlite:///{tmp_path}/old.db"
+    copy_release_0_1_0(database_url)
+    return database_url
+
+
+def copy_release_0_1_0(url: str) -> None:
+    """Release 0.1.0's schema (revision 0001 is exactly it) and the fixture's rows, then the
+    sequences moved past the copied ids, as anyone moving that database over would do."""
+    source = make_engine(f"sqlite:///{DATA / 'release-0.1.0.db'}")
+    target = make_engine(url)
+    with target.begin() as conn:
+        _alembic(conn, "upgrade", "0001")
+        conn.execute(text("DROP TABLE alembic_version"))
+    old, new = MetaData(), MetaData()
+    old.reflect(source)
+    new.reflect(target)
+    with source.connect() as read, target.begin() as write:
+        for table in old.sorted_tables:
+            rows = [dict(row._mapping) for row in read.execute(table.select())]
+            if rows:
+                write.execute(new.tables[table.name].insert(), rows)
+            if "id" in table.c and isinstance(rows[0]["id"] if rows else None, int):
+                sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+                write.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table.name}))"))
+
+
+def test_a_release_0_1_0_database_upgrades_in_place_and_keeps_its_data(release_0_1_0, tmp_path):
     known = json.loads((DATA / "release-0.1.0.json").read_text())
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/old.db",
+        database_url=release_0_1_0,
+        data_dir=str(tmp_path / "data"),
         admin_email="owner@legacy.test",
         admin_password="a long enough password",
         admin_org="Legacy",
@@ -57,22 +91,29 @@ def test_a_release_0_1_0_database_upgrades_in_place_and_keeps_its_data(tmp_path)
         assert c.get(scheduled, headers={"Authorization": "Bearer wrong"}).status_code == 403
         r = c.get(scheduled, headers={"Authorization": f"Bearer {known['scheduled']['join_token']}"})
         assert r.status_code == 410 or (r.status_code == 200 and r.json()["status"] == "scheduled")
+    # new rows get new ids after the old ones (on PostgreSQL: the sequences were moved past them)
+    repo = InterviewRepository(make_session_factory(settings.database_url))
+    row = repo.add_segment(
+        SegmentRow(interview_id=known["completed"]["id"], speaker="candidate", text="x", start=99, end=100)
+    )
+    assert row.id > max(s.id for s in repo.segments(known["completed"]["id"]) if s.id != row.id)
     engine = make_engine(settings.database_url)
     with engine.connect() as conn:
-        columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(interviews)")}
+        columns = {c["name"] for c in inspect(conn).get_columns("interviews")}
     assert "join_token" not in columns and "join_token_hash" in columns  # no plaintext token is kept
 
 
-def test_0006_upgrades_a_release_0_1_0_database_and_downgrades_to_0004_through_0005(tmp_path):
-    shutil.copy(DATA / "release-0.1.0.db", tmp_path / "old.db")
-    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+def test_0006_upgrades_a_release_0_1_0_database_and_downgrades_to_0004_through_0005(release_0_1_0):
+    engine = make_engine(release_0_1_0)
+    sqlite = engine.dialect.name == "sqlite"
     assert migrate(engine) == "0001"
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         interviews = {c["name"] for c in inspect(conn).get_columns("interviews")}
     assert {"jobs", "candidates", "candidate_notes", "audit_log"} <= tables and "job_id" in interviews
     with engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         _alembic(conn, "downgrade", "0004")
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
