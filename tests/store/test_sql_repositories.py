@@ -4,6 +4,7 @@ JSON, retention; times come back comparable whichever database stores them."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -171,3 +172,21 @@ def test_text_with_nul_characters_is_stored_without_them(sessions, org):
     assert interviews.segments(row.id)[0].text in ("ab", "a\x00b")
     if sessions.kw["bind"].dialect.name == "postgresql":
         assert interviews.segments(row.id)[0].text == "ab"
+
+
+def test_servers_sharing_an_outbox_never_get_the_same_entry(database_url, org):
+    """Each server's delivery task claims what it sends: of two asking at once, one gets each."""
+    servers = [WebhookRepository(make_session_factory(database_url)) for _ in range(2)]
+    hook = WebhookRow(
+        id=new_id(), org_id=org, url="https://h.test", events=["report.ready"], secret_encrypted="s"
+    )
+    servers[0].add(hook)
+    now = utc_now()
+    for n in range(30):
+        servers[n % 2].enqueue(org, "report.ready", f'{{"n": {n}}}', now)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        claims = [pool.submit(server.due, now, 20, 60.0) for server in servers for _ in range(2)]
+        got = [entry.id for claim in claims for entry, _ in claim.result()]
+    assert len(got) == len(set(got)) == 30  # all of them, each once
+    assert servers[0].due(now, 20, 60.0) == []  # claimed: not due again until the claim runs out
+    assert len(servers[1].due(now + timedelta(seconds=61), 50, 60.0)) == 30  # a dead claimer's come back
