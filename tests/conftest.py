@@ -105,9 +105,10 @@ def redis_url(redis_server) -> str:
 def postgres_server():
     """A real PostgreSQL cluster for this test session (per xdist worker), on a free port."""
     pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[postgres]')")
-    from tests.servers import shared_postgres
+    from tests.servers import shared_postgres, stop_shared_postgres
 
-    return shared_postgres()
+    yield shared_postgres()
+    stop_shared_postgres()  # pytest-xdist workers end without running atexit handlers
 
 
 @pytest.fixture
@@ -122,6 +123,24 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/intervox.db"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=["inprocess", "redis"])
+async def processes(request):
+    """The shared-state backends (store/backends.py) of two processes. In-process they are one
+    and the same (nothing in-process spans processes); on Redis each has its own connection, as
+    two servers would."""
+    from store.backends import make_backends
+
+    if request.param == "inprocess":
+        one = make_backends()
+        pair = (one, one)
+    else:
+        url = request.getfixturevalue("redis_url")
+        pair = (make_backends(url), make_backends(url))
+    yield pair
+    for backends in {id(b): b for b in pair}.values():
+        await backends.close()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 REDIS_MISSING = "redis-server is not installed (Debian: apt-get install redis-server; ./bootstrap test does)"
+PR_SET_PDEATHSIG = 1
 POSTGRES_MISSING = "PostgreSQL is not installed (Debian: apt-get install postgresql; ./bootstrap test does)"
 
 
@@ -29,6 +32,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the child: the kernel ends it when the test process ends, however that ends."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes] | None, timeout_s: float = 15.0) -> None:
@@ -54,7 +62,9 @@ class RedisServer:
         argv = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
         argv += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"]
         log = (self.folder / "redis.log").open("wb")
-        self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
         atexit.register(self.stop)
         _wait_for_port(self.port, self.process)
         self.url = f"redis://127.0.0.1:{self.port}/0"
@@ -98,10 +108,12 @@ class PostgresServer:
         if bin_dir is None:
             pytest.skip(POSTGRES_MISSING)
         self.bin, self.user = bin_dir, _unprivileged_user()
+        self._reap_orphans()
         # /tmp is world-searchable, unlike pytest's 0700 tmp_path: the cluster's owner reaches it
         self.folder = Path(tempfile.mkdtemp(prefix="intervox-pg-"))
         if self.user is not None:
             shutil.chown(self.folder, self.user)
+        (self.folder / "owner").write_text(str(os.getpid()))
         self.data = self.folder / "data"
         self.port = free_port()
         self._run("initdb", "-D", self.data, "-U", "intervox", "--auth=trust", "-E", "UTF8", "--no-locale")
@@ -111,6 +123,17 @@ class PostgresServer:
         atexit.register(self.stop)
         self.url = f"postgresql+psycopg://intervox@127.0.0.1:{self.port}/postgres"
         self._count = 0
+
+    def _reap_orphans(self) -> None:
+        """pg_ctl detaches the server, so a test run that was killed leaves it running: stop
+        the clusters whose test process is gone."""
+        for folder in Path(tempfile.gettempdir()).glob("intervox-pg-*"):
+            with contextlib.suppress(OSError, ValueError):
+                os.kill(int((folder / "owner").read_text()), 0)
+                continue  # its test process still runs
+            with contextlib.suppress(Exception):
+                self._run("pg_ctl", "-D", folder / "data", "-m", "immediate", "-w", "stop")
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _run(self, tool: str, *args: object) -> None:
         argv = [str(self.bin / tool), *map(str, args)]
@@ -140,12 +163,19 @@ _postgres: PostgresServer | None = None
 
 
 def shared_postgres() -> PostgresServer:
-    """This process's PostgreSQL, started on first use and stopped when the process exits
+    """This process's PostgreSQL, started on first use and stopped at the end of the session
     (`INTERVOX_TEST_DATABASE=postgres` runs the API tests on it too)."""
     global _postgres
     if _postgres is None:
         _postgres = PostgresServer()
     return _postgres
+
+
+def stop_shared_postgres() -> None:
+    global _postgres
+    if _postgres is not None:
+        _postgres.stop()
+        _postgres = None
 
 
 def api_database_url(tmp_path: Path) -> str:
