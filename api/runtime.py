@@ -30,6 +30,8 @@ from orchestrator.live import LiveFeed
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
 from orchestrator.personas import load_personas
+from orchestrator.refine_jobs import QUEUE as REFINE_QUEUE
+from orchestrator.refine_jobs import RefineJobs
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
@@ -37,6 +39,7 @@ from store.accounts import AccountRepository
 from store.backends import make_backends
 from store.coding import CodingRepository
 from store.db import make_session_factory
+from store.queue import QueueOptions
 from store.repository import InterviewRepository
 from store.retention import RetentionRepository
 from store.shares import ShareRepository
@@ -153,6 +156,9 @@ class Runtime:
         self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
         self.refiner: Refiner | None = None  # the accurate second pass, when configured
+        # its jobs (answers to transcribe again) in a queue that outlives the process with Redis
+        refine_queue = self.backends.queue(REFINE_QUEUE, QueueOptions(visibility_s=120, max_len=128))
+        self.refine_jobs = RefineJobs(refine_queue, self.repo, self.bus, self.worker_id)
         self.smart_turn: smart_turn.SmartTurn | None = None  # None: turns decided from the text alone
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self._voices: dict[str, SpeechSynthesizer] = {}
@@ -195,6 +201,8 @@ class Runtime:
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         self.refiner = await asyncio.to_thread(make_refiner, self.settings)
+        if self.refiner is not None:  # this process re-transcribes answers from the durable queue
+            self._background.append(asyncio.ensure_future(self.refine_jobs.run(self.refiner)))
         if self.settings.turns.smart_turn:
             self.smart_turn = await asyncio.to_thread(smart_turn.load, self.settings.turns.smart_turn_model)
         # each voice loaded before the first hand-over, with the acknowledgements that open most
@@ -362,7 +370,7 @@ class Runtime:
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,
-            refiner=self.refiner,
+            refine=self.refine_jobs if self.refiner is not None else None,
             smart_turn=self.smart_turn,
             recordings=self.recordings if self.settings.recording.enabled else None,
         )

@@ -124,6 +124,8 @@ class InterviewRow(Base):
     # the newest fencing token of a worker driving it (store/lease.py): writes with an older
     # one are refused, so a worker that lost the interview's lease cannot overwrite its successor
     lease_token: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # when the report read the transcript: the accurate pass changes it no more after that
+    transcript_final_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class QuestionRow(Base):

@@ -217,6 +217,38 @@ class InterviewRepository:
                 _check_fence(s, row.interview_id, fence)
                 row.text, row.words, row.stt_model = text, words, stt_model
 
+    def store_revision(
+        self, interview_id: str, segment_id: int, text: str, words: list[Any], stt_model: str
+    ) -> SegmentRow | None:
+        """The accurate pass's text for a segment, from whichever worker ran it; None (nothing
+        written) once the interview's transcript is final or the segment is gone. The interview
+        row is share-locked first, so `close_transcript` waits for a revision under way and a
+        revision after it sees the transcript final (SQLite: one writer at a time)."""
+        open_ = select(InterviewRow.id).where(
+            InterviewRow.id == interview_id, InterviewRow.transcript_final_at.is_(None)
+        )
+        with self._sessions.begin() as s:
+            if s.scalar(open_.with_for_update(read=True)) is None:
+                return None
+            revised = s.execute(
+                update(SegmentRow)
+                .where(SegmentRow.id == segment_id, SegmentRow.interview_id.in_(open_))
+                .values(text=text, words=words, stt_model=stt_model)
+            )
+            if revised.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            return s.get(SegmentRow, segment_id)
+
+    def close_transcript(self, interview_id: str, at: datetime, fence: int | None = None) -> None:
+        """The report reads the transcript now: later revisions are not stored."""
+        with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
+            s.execute(
+                update(InterviewRow)
+                .where(InterviewRow.id == interview_id, InterviewRow.transcript_final_at.is_(None))
+                .values(transcript_final_at=at)
+            )
+
     def segments(self, interview_id: str) -> list[SegmentRow]:
         with self._sessions() as s:
             query = select(SegmentRow).where(SegmentRow.interview_id == interview_id)
