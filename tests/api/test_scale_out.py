@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
 from api.settings import Settings
@@ -94,15 +95,25 @@ def test_the_organisation_stream_carries_status_changes_from_every_server(server
 
 
 def test_one_worker_drives_a_spoken_interview_at_a_time(servers):
+    """While server a holds an interview's lease, server b answers neither its media offer
+    (409, before touching the SDP) nor its phone call (closed: try again later)."""
     a, b = servers
-    iv = create(a, mode="audio")
     runtime_a, runtime_b = a.app.state.runtime, b.app.state.runtime
-    held = a.portal.call(runtime_a.driving.take, iv["id"])  # server a drives it (its media)
+    audio, phone = create(a, mode="audio"), create(a, mode="phone")
+    held = [a.portal.call(runtime_a.driving.take, iv["id"]) for iv in (audio, phone)]
+    b.post(f"/api/v1/interviews/{audio['id']}/consent", json={"recording": True}, headers=auth(audio))
     offer = {"sdp": "v=0\r\n", "type": "offer"}
-    b.post(f"/api/v1/interviews/{iv['id']}/consent", json={"recording": True}, headers=auth(iv))
-    r = b.post(f"/api/v1/interviews/{iv['id']}/rtc/offer", json=offer, headers=auth(iv))
+    r = b.post(f"/api/v1/interviews/{audio['id']}/rtc/offer", json=offer, headers=auth(audio))
     error = assert_error(r, 409, "INTERVIEW_HELD_ELSEWHERE")
     assert error["details"]["worker"] == runtime_a.worker_id
-    assert b.portal.call(runtime_b.backends.leases.holder, iv["id"]).token == held.token
+    assert b.portal.call(runtime_b.backends.leases.holder, audio["id"]).token == held[0].token
+    start = {"streamSid": "MZ1", "customParameters": {"token": phone["join_token"]}}
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        b.websocket_connect(f"/api/v1/phone/{phone['id']}/stream") as call,
+    ):
+        call.send_json({"event": "start", "start": start})
+        call.receive_json()
+    assert closed.value.code == 1013
     a.portal.call(runtime_a.driving.release_all)
-    assert b.portal.call(runtime_b.backends.leases.holder, iv["id"]) is None
+    assert b.portal.call(runtime_b.backends.leases.holder, audio["id"]) is None
