@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 BASELINE = "0001"  # the schema of release 0.1.0, made before Alembic
+MIGRATION_LOCK = 0x1A7E_4B0C  # PostgreSQL advisory lock held while one server migrates
 
 
 def make_engine(url: str) -> Engine:
@@ -68,6 +69,8 @@ def migrate(engine: Engine) -> str | None:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
         with conn.begin():
+            if engine.dialect.name == "postgresql":  # servers starting together migrate one at a time
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             current = MigrationContext.configure(conn).get_current_revision()
             if current is None and inspect(conn).has_table("interviews"):
                 current = BASELINE

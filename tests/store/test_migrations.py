@@ -1,6 +1,7 @@
 """Alembic owns the schema: a database made by release 0.1.0 upgrades in place, on SQLite
 and on PostgreSQL (release 0.1.0's tables and rows, copied from the SQLite fixture)."""
 
+import concurrent.futures
 import json
 import shutil
 from pathlib import Path
@@ -122,3 +123,12 @@ def test_0006_upgrades_a_release_0_1_0_database_and_downgrades_to_0004_through_0
     assert not {"jobs", "candidates", "candidate_notes", "audit_log"} & tables and "job_id" not in interviews
     assert kept == 2  # the interviews survive the way down
     assert migrate(engine) == "0004"  # and up again
+
+
+def test_servers_starting_together_migrate_one_at_a_time(postgres_url):
+    """Every server migrates at start; on one PostgreSQL the others wait for the first's lock
+    and then find the schema at its head (several servers share PostgreSQL, not SQLite)."""
+    engines = [make_engine(postgres_url) for _ in range(3)]
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        started_from = sorted(map(str, pool.map(migrate, engines)))
+    assert started_from == ["0009_lease_fencing", "0009_lease_fencing", "None"]
