@@ -106,8 +106,12 @@ class RefineJobs:
                 log.warning("refine queue unreachable: %s", exc)
                 await asyncio.sleep(1.0)
                 continue
-            if job is not None:
+            if job is None:
+                continue
+            try:
                 await self.process(job, refiner)
+            except Exception:  # not acknowledged: it comes back to a worker after a while
+                log.exception("refine job %s failed", job.id)
 
     async def process(self, job: Job, refiner: Refiner) -> bool:
         """Transcribe, store, tell; the job is acknowledged unless this process dies first.
