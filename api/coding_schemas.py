@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 CodeLanguage = Literal["python", "javascript"]
 IntegrityType = Literal["paste", "copy", "tab_switch", "focus_loss", "devtools"]
@@ -53,13 +53,18 @@ class RunOut(BaseModel):
     version: int
 
 
+DetailValue = Annotated[str, StringConstraints(max_length=200)] | int | float | bool | None
+
+
 class IntegrityIn(BaseModel):
     """What the editor page saw; `details` e.g. `{"chars": 1200}` for a paste, `{"source":
     "statement"}` for a copy, `{"duration_ms": 4000}` for a tab switch."""
 
     type: IntegrityType
     at: datetime | None = None  # the page's clock
-    details: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=8)
+    details: dict[Annotated[str, StringConstraints(max_length=40)], DetailValue] = Field(
+        default_factory=dict, max_length=8
+    )
 
     @field_validator("details")
     @classmethod

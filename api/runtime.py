@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from api.coding_sessions import configure_coding
 from api.live_status import StatusFeed
 from api.ratelimit import RateLimiter
 from api.settings import Settings
@@ -24,6 +25,8 @@ from llm import LlmClient
 from media.recordings import Recordings
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
+from orchestrator.coding_session import CodingSession
+from orchestrator.coding_voice import CodingVoiceAgent
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
 from orchestrator.lease_holder import HeldInterviews, HeldLease
 from orchestrator.live import LiveFeed
@@ -59,7 +62,7 @@ from workspace.webhook_delivery import DeliveryWorker
 from workspace.webhooks import SecretBox, WebhookNotifier
 
 log = logging.getLogger(__name__)
-VOICE_MODES = ("video", "audio", "phone")
+VOICE_MODES = ("video", "audio", "phone", "coding")  # coding: the interviewer talks about the code
 TYPED_MODES = ("chat", "practice")
 
 
@@ -126,7 +129,7 @@ class Runtime:
         self.shares = ShareRepository(sessions)
         # recordings live under this server's data folder; exports carry them, erasure and
         # retention delete them (wired here, per app, so apps with other folders never mix)
-        self.recordings = Recordings(settings.data_path() / "recordings")
+        self.recordings = Recordings(settings.data_path() / "recordings", video=settings.recording.video)
         self.file_sources: list[FileSource] = [self.recordings.files]
         self.retention = RetentionJob(
             RetentionRepository(sessions), settings.retention.days, recordings_hooks=[self.recordings.delete]
@@ -279,7 +282,8 @@ class Runtime:
             if cached is not None and cached.finished and self.agent(interview_id) is None:
                 del self._sessions[interview_id]  # a finished interview is read from the store
             if interview_id not in self._sessions:
-                self._sessions[interview_id] = await InterviewSession.load(
+                kind = CodingSession if await self._is_coding(interview_id) else InterviewSession
+                session = await kind.load(
                     interview_id,
                     self.repo,
                     self.bus,
@@ -287,13 +291,17 @@ class Runtime:
                     self.settings.scoring.use_attention,
                     max_followups=self.settings.interview.max_followups_per_question,
                 )
-                self._sessions[interview_id].llm_grader = self.llm_grader
-                self._sessions[interview_id].on_lifecycle = self.status_feed
-                feed = LiveFeed(self._sessions[interview_id], self.backends.live, self.worker_id)
-                self._sessions[interview_id].live_feed = feed
-                if self._sessions[interview_id].interview.mode == "coding":
-                    self._sessions[interview_id].coding_grader = self.coding.grade
+                session.llm_grader = self.llm_grader
+                session.on_lifecycle = self.status_feed
+                session.live_feed = LiveFeed(session, self.backends.live, self.worker_id)
+                if isinstance(session, CodingSession):  # the conversation is about the code
+                    await configure_coding(session, self.coding, self.settings.coding)
+                self._sessions[interview_id] = session
             return self._sessions[interview_id]
+
+    async def _is_coding(self, interview_id: str) -> bool:
+        interview = await asyncio.to_thread(self.repo.get, interview_id)
+        return interview.mode == "coding"
 
     def cached_session(self, interview_id: str) -> InterviewSession | None:
         return self._sessions.get(interview_id)
@@ -360,13 +368,14 @@ class Runtime:
             held = await self._drive(session)
         else:
             held = await self.driving.take(session.id)  # one more user of the same lease
-        agent = VoiceAgent(
+        coding = isinstance(session, CodingSession)  # silence is the candidate working, not a pause
+        agent = (CodingVoiceAgent if coding else VoiceAgent)(
             session,
             transport,
             self.stt,
             self.tts,
             replace(self.settings.turns.options(), connect_timeout_s=self.settings.webrtc.connect_timeout_s),
-            vision=self.vision,
+            vision=None if coding else self.vision,
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,

@@ -83,6 +83,14 @@ class InterviewCreate(BaseModel):
                 ctx={"error": ValueError("a task and its language are for coding interviews (mode: coding)")},
             )
             raise ValidationError.from_exception_data(cls.__name__, [error])
+        if created.mode == "coding" and created.questions:
+            error = InitErrorDetails(
+                type="value_error",
+                loc=("questions",),
+                input=data,
+                ctx={"error": ValueError("a coding interview talks about the code: it has no question plan")},
+            )
+            raise ValidationError.from_exception_data(cls.__name__, [error])
         return created
 
 
@@ -163,6 +171,9 @@ class ApiKeyCreated(ApiKeyPublic):
 
 class RtcConfig(BaseModel):
     ice_servers: list[dict[str, Any]]
+    # the server keeps a video recording of the camera if the candidate agrees to it
+    # (video interviews with INTERVOX_RECORDING__VIDEO on): the room asks then, and only then
+    video_recording: bool = False
 
 
 class QuestionPublic(BaseModel):
@@ -180,6 +191,7 @@ class RecordingPublic(BaseModel):
     duration: float  # seconds
     url: str  # GET it with a recruiter credential; range requests work
     channels: list[str]  # ["candidate", "interviewer"]: left, right
+    video_url: str | None = None  # the candidate's camera (video/webm, same clock), when recorded
 
 
 class LivePublic(BaseModel):
@@ -262,6 +274,8 @@ class ConsentIn(BaseModel):
 
     recording: bool  # voice recorded and transcribed, report to the recruiting team
     camera_analysis: bool = False  # attention signals from the camera (video interviews)
+    # the camera kept beside the voices (video interviews, when the server records video)
+    video_recording: bool = False
 
 
 class ConsentOut(BaseModel):

@@ -208,6 +208,11 @@ class RecordingSettings(BaseModel):
     candidate agreed to the recording (the room and the phone notice ask)."""
 
     enabled: bool = True
+    # the candidate's camera too (VP8 in WebM, 5 fps, at most 640 px wide), in video interviews
+    # whose candidate agreed to it separately; off: only the voices are kept
+    video: bool = False
+
+
 class CodingSettings(BaseModel):
     """Coding interviews (INTERVOX_CODING__...): the sandbox's limits and the run queue."""
 
@@ -233,6 +238,10 @@ class CodingSettings(BaseModel):
     max_integrity_events: int = Field(1000, ge=1, le=100_000)  # per interview
     runs_per_minute: str = "30/minute"  # runs per interview
     integrity_per_minute: str = "120/minute"  # integrity reports per interview
+    # the interviewer offers the task's next hint after this long without a change to the code
+    # (while the visible tests do not all pass), or after this many failing runs in a row
+    hint_after_s: float = Field(180.0, ge=10, le=3600)
+    hint_after_failing_runs: int = Field(3, ge=1, le=100)
 
     def limits(self) -> Limits:
         return Limits(

@@ -24,7 +24,25 @@ from store.models import CodeRunRow, CodeVersionRow
 WEIGHTS = {"correctness": 0.6, "optimality": 0.25, "style": 0.15}
 OPTIMAL_RATIO, SLOWER_RATIO = 3.0, 10.0  # CPU time against the reference's, on the large inputs
 VERDICT_POINTS = {"optimal": 1.0, "slower": 0.5, "too_slow": 0.0, "not_judged": 0.0}
-COMPLEXITY_WORDS = ("o(", "complexity", "linear", "logarithmic", "quadratic", "big o", "n log n")
+COMPLEXITY_WORDS = ("o(", "complexity", "linear", "logarithmic", "quadratic", "big o", "n log n", "o of n")
+EDGE_CASE_WORDS = (
+    "edge case",
+    "corner case",
+    "empty",
+    "negative",
+    "duplicate",
+    "single",
+    "zero",
+    "null",
+    "none",
+    "boundary",
+    "overflow",
+    "only one",
+)
+# the conversation's share of soft skills: each observed behaviour counts equally
+SOFT_SKILL_PARTS = ("explained_approach", "discussed_complexity", "discussed_edge_cases", "engaged")
+EXPLAINED_WORDS = 40  # words said in all: the candidate talked their approach through
+ENGAGED_TURNS = 3  # turns, or a question asked: the candidate took part in a conversation
 # (speaker, text, start, end) of each transcript segment
 Segment = tuple[str, str, float, float]
 
@@ -193,13 +211,25 @@ def soft_skills(transcript: list[Segment]) -> dict[str, Any]:
     words = sum(len(text.split()) for text, _, _ in said)
     seconds = sum(max(0.0, end - start) for _, start, end in said)
     lowered = " ".join(text.lower() for text, _, _ in said)
+    questions = sum(text.strip().endswith("?") for text, _, _ in said)
+    observed = {
+        "explained_approach": words >= EXPLAINED_WORDS,
+        "discussed_complexity": any(word in lowered for word in COMPLEXITY_WORDS),
+        "discussed_edge_cases": any(word in lowered for word in EDGE_CASE_WORDS),
+        "engaged": len(said) >= ENGAGED_TURNS or questions > 0,
+    }
     return {
         "conversation": bool(said),
         "candidate_turns": len(said),
         "candidate_words": words,
         "words_per_minute": round(60 * words / seconds) if seconds > 1 else None,
-        "questions_asked": sum(text.strip().endswith("?") for text, _, _ in said),
-        "discussed_complexity": any(word in lowered for word in COMPLEXITY_WORDS),
+        "questions_asked": questions,
+        **observed,
+        # 0-100, the report's communication dimension: a rough count of what was observed, for a
+        # person to check against the transcript; None without a conversation (nothing measured)
+        "score": round(100 * sum(observed.values()) / len(observed), 1) if said else None,
+        "method": f"25 points each: talked the approach through ({EXPLAINED_WORDS}+ words), spoke about "
+        f"complexity, spoke about edge cases, took part ({ENGAGED_TURNS}+ turns or a question)",
         "note": None if said else "no conversation was recorded in this interview",
     }
 

@@ -4,6 +4,8 @@
 a browser reloading starts the next part), each beside `part-<n>.json`, which says where the
 part starts on the interview's clock (seconds from its start, the transcript's `start`/`end`).
 A part's duration is read from the file itself, so a part cut short by a crash still counts.
+With video recording on (and agreed to), `part-<n>.webm` beside it holds the candidate's camera
+on the same clock (t=0 in both is the part's start).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import av
 
 from media.recording import CHANNELS, RECORDING_RATE, Recorder, RecordingOptions
+from media.video_recording import VideoRecorder, VideoRecordingOptions
 
 log = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
@@ -30,14 +33,23 @@ class RecordingPart:
     start: float  # seconds from the interview's start
     duration: float  # seconds of audio in the file
     path: Path
+    video: Path | None = None  # the camera, when it was recorded too
 
 
 class Recordings:
     """The recordings folder of one server (`<data dir>/recordings`)."""
 
-    def __init__(self, root: Path, options: RecordingOptions | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        options: RecordingOptions | None = None,
+        video: bool = False,
+        video_options: VideoRecordingOptions | None = None,
+    ) -> None:
         self.root = root
         self.options = options or RecordingOptions()
+        self.video = video  # the operator allows keeping the camera (INTERVOX_RECORDING__VIDEO)
+        self.video_options = video_options or VideoRecordingOptions()
 
     def folder(self, interview_id: str) -> Path:
         if not _SAFE_ID.match(interview_id):
@@ -65,15 +77,28 @@ class Recordings:
         side.with_suffix(".tmp").replace(side)
         return Recorder(folder / f"part-{part}.ogg", interviewer_rate, origin, self.options)
 
+    def begin_video(self, audio: Recorder) -> VideoRecorder:
+        """The camera beside an audio part just begun, on its clock (blocking: starts a thread)."""
+        return VideoRecorder(audio.path.with_suffix(".webm"), audio.origin, self.video_options)
+
     def parts(self, interview_id: str) -> list[RecordingPart]:
         """The interview's parts in order (blocking: reads each file's length)."""
         found = []
         for part, path in self._audio_files(interview_id):
-            found.append(RecordingPart(part, self._start(path), probe_duration(path), path))
+            video = path.with_suffix(".webm")
+            found.append(
+                RecordingPart(
+                    part, self._start(path), probe_duration(path), path, video if video.is_file() else None
+                )
+            )
         return found
 
     def audio(self, interview_id: str, part: int) -> Path | None:
         path = self.folder(interview_id) / f"part-{part}.ogg"
+        return path if path.is_file() else None
+
+    def video_file(self, interview_id: str, part: int) -> Path | None:
+        path = self.folder(interview_id) / f"part-{part}.webm"
         return path if path.is_file() else None
 
     def files(self, interview_id: str) -> list[Path]:

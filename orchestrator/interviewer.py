@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from orchestrator.candidate_turns import CandidateAsk, answer_about_role
+from orchestrator.coding_words import CodingView, rules_text
 from orchestrator.followups import FollowupChoice, FollowupReason, choose_followup
 from orchestrator.personas import Persona
 
@@ -35,6 +36,7 @@ SayKind = Literal[
     "goodbye_for_now",
     "answer_ask",
     "practice_feedback",
+    "coding",  # a coding interview's move (TurnContext.coding says which)
 ]
 
 
@@ -83,6 +85,7 @@ class TurnContext:
     previous_persona: Persona | None = None  # set when the next question changes hands
     ask: CandidateAsk | None = None  # what the candidate asked, for "answer_ask"
     is_last_question: bool = False
+    coding: CodingView | None = None  # coding interviews: the move, the task, the code and its last run
     # told when a provider step fell back to rules: (step, reason)
     on_fallback: Callable[[str, str], None] | None = field(default=None, compare=False, repr=False)
 
@@ -173,6 +176,8 @@ class RulesInterviewer:
             return self._answer_ask(ctx)
         if what.kind == "practice_feedback":
             return what.extras.get("feedback", "")
+        if what.kind == "coding" and ctx.coding is not None:
+            return rules_text(ctx, ctx.coding)
         raise ValueError(f"nothing to say for {what.kind}")
 
     def _opening(self, ctx: TurnContext) -> str:

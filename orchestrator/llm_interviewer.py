@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from llm import LlmClient, LlmError
+from orchestrator.coding_words import llm_task, reveals_code
 from orchestrator.followups import FollowupChoice, FollowupReason
 from orchestrator.interviewer import Decision, Interviewer, RulesInterviewer, Say, TurnContext
 
@@ -119,6 +120,10 @@ class LlmInterviewer:
         return Decision(kind, source="llm", words=words if kind == "next" and out.action == "next" else None)
 
     async def say(self, ctx: TurnContext, what: Say) -> AsyncIterator[str]:
+        if what.kind == "coding":
+            async for piece in self._say_coding(ctx, what):
+                yield piece
+            return
         decision = what.decision
         if decision is not None and decision.source == "llm" and decision.words:
             # worded with the decision, in the same call: no second wait for the model
@@ -149,6 +154,29 @@ class LlmInterviewer:
                 yield piece
         if what.kind == "question" and ctx.question:  # the question itself is read verbatim
             yield " " + self._verbatim(ctx)
+
+    async def _say_coding(self, ctx: TurnContext, what: Say) -> AsyncIterator[str]:
+        """A coding move worded around the candidate's code, checked whole before it is said: a
+        line that looks like code (the model is told never to write any) raises, and rules say it."""
+        view = ctx.coding
+        task = llm_task(ctx, view) if view is not None else None
+        if task is None:
+            async for piece in self.rules.say(ctx, what):
+                yield piece
+            return
+        system = load_prompt("coding").text.format(
+            role=ctx.role, level=ctx.level, task=without_name(task, ctx.candidate_name)
+        )
+        parts: list[str] = []
+        async with contextlib.aclosing(
+            self.client.stream_text([{"role": "system", "content": system}], max_tokens=120)
+        ) as stream:
+            async for piece in stream:
+                parts.append(piece)
+        words = "".join(parts).strip()
+        if not words or reveals_code(words):
+            raise ValueError("the model's words were empty or looked like code")
+        yield words
 
     def _verbatim(self, ctx: TurnContext) -> str:
         """The hand-over (when the persona changes) and the planned question, word for word."""
@@ -205,6 +233,7 @@ class FallbackInterviewer:
         self.primary, self.fallback = primary, fallback
         self.name = f"{primary.name}+{fallback.name}"
         self.decide_timeout_s, self.first_words_timeout_s = decide_timeout_s, first_words_timeout_s
+        self.coding_words_timeout_s = 4.0  # a coding interviewer's remark: nobody is waiting on a turn
         self.fallbacks = 0
 
     async def decide(self, ctx: TurnContext) -> Decision:
@@ -216,8 +245,10 @@ class FallbackInterviewer:
 
     async def say(self, ctx: TurnContext, what: Say) -> AsyncIterator[str]:
         stream = self.primary.say(ctx, what)
+        # a coding line is checked whole before it is said, so its first words are its last
+        timeout = self.coding_words_timeout_s if what.kind == "coding" else self.first_words_timeout_s
         try:
-            first = await asyncio.wait_for(anext(stream), self.first_words_timeout_s)
+            first = await asyncio.wait_for(anext(stream), timeout)
         except StopAsyncIteration:
             first = ""
         except (LlmError, TimeoutError, ValueError, KeyError) as exc:

@@ -98,7 +98,9 @@ def plan_interview(
         fallbacks=[],
     )
     leads = personas_for(personas)
-    if questions:
+    if mode == "coding":  # the conversation is about the code (orchestrator.coding_session)
+        rows: list[QuestionRow] = []
+    elif questions:
         rows = [_custom_row(interview_id, i, q, leads) for i, q in enumerate(questions)]
     else:
         wanted = [

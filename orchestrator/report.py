@@ -88,6 +88,9 @@ def build_report(
     dims = _dimensions(per_question)
     if coding is not None and coding.get("score") is not None:
         dims["coding"] = coding["score"]
+    talked = (coding or {}).get("soft_skills") or {}
+    if coding is not None and not questions and talked.get("score") is not None:
+        dims["communication"] = talked["score"]  # a coding interview's conversation about the code
     measured = {d: v for d, v in dims.items() if v is not None}
     weights = {d: w for d, w in DIMENSION_WEIGHTS.items() if d in measured}
     total = sum(weights.values()) or 1.0
@@ -132,15 +135,30 @@ def build_report(
         "coding": coding,
     }
     report["candidate_feedback"] = candidate_feedback(per_question)
+    if coding is not None and not questions:  # a coding interview: the conversation was about the code
+        who = interview.candidate_name or "The candidate"
+        report["summary"] = (
+            f"{who} worked on a coding task for the {interview.level} {interview.role} role, with an overall "
+            f"score of {overall:.0f}/100 ({label.replace('_', ' ')})."
+        )
+        report["candidate_feedback"] = ""
+        report["inputs_used"] = ["the conversation about the code (transcript)"]
+        report["scoring_method"] = (
+            "The overall score is the weighted mean of the coding dimension and, when the candidate talked "
+            "with the interviewer, communication (see `weights`)."
+        )
     if coding is not None:
         report["inputs_used"].append("the final code: hidden tests, CPU time against the reference, a linter")
         report["summary"] += " " + coding["feedback"]["recruiter"]
-        report["candidate_feedback"] += " " + coding["feedback"]["candidate"]
+        words = report["candidate_feedback"] + " " + coding["feedback"]["candidate"]
+        report["candidate_feedback"] = words.strip()
         report["scoring_method"] += (
             " Coding: the final code's score is 60 % hidden tests passed, 25 % speed on the large "
             "inputs against the reference solution, 15 % linter findings (see coding.weights); the "
             "integrity timeline is for review and not part of any score."
         )
+        if dims.get("communication") is not None and not questions:
+            report["scoring_method"] += " Communication: " + coding["soft_skills"]["method"] + "."
     report["recruiter_summary"] = report["summary"]
     return report
 

@@ -140,6 +140,12 @@ def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, Parag
     held = header.held_on.strftime("%d %B %Y") if header.held_on else "not held"
     counts = report.get("scores") or {}
     answered, planned = counts.get("questions_answered", "?"), counts.get("questions_planned", "?")
+    coding = report.get("coding") or {}
+    work = (f"{answered} of {planned} questions", "Answered")
+    if coding and not planned:  # a coding interview: the hidden tests say how far the code got
+        correctness = coding.get("correctness") or {}
+        passed = f"{correctness['passed']} of {correctness['total']}" if correctness else "not run"
+        work = (f"{passed} hidden tests", "Final code")
     verdict = report.get("recommendation") or "n/a"
     colour = VERDICT_COLOURS.get(verdict, MUTED)
     overall = report.get("overall_score")
@@ -175,13 +181,13 @@ def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, Parag
                 _p("Role", s["label"]),
                 _p("Date", s["label"]),
                 _p("Format", s["label"]),
-                _p("Answered", s["label"]),
+                _p(work[1], s["label"]),
             ],
             [
                 _p(f"{header.role} ({header.level})", s["body"]),
                 _p(held, s["body"]),
                 _p(f"{header.mode} interview", s["body"]),
-                _p(f"{answered} of {planned} questions", s["body"]),
+                _p(work[0], s["body"]),
             ],
         ],
         colWidths=[WIDTH * 0.34, WIDTH * 0.22, WIDTH * 0.22, WIDTH * 0.22],
@@ -204,7 +210,9 @@ def _title_page(header: ReportHeader, report: dict[str, Any], s: dict[str, Parag
         reasons = report["recommendation_reasoning"]
         text = " ".join(reasons) if isinstance(reasons, list) else str(reasons)
         parts.append(_p(text, s["small"]))
-    parts += [Spacer(1, 10), _dimensions(report, s), Spacer(1, 12), scores_chart(report.get("questions", []))]
+    parts += [Spacer(1, 10), _dimensions(report, s), Spacer(1, 12)]
+    if report.get("questions") or not coding:
+        parts.append(scores_chart(report.get("questions", [])))
     return parts
 
 
@@ -304,17 +312,26 @@ def _footer(canvas: Any, doc: Any) -> None:
 
 
 def render_report_pdf(
-    header: ReportHeader, report: dict[str, Any], attention_png: bytes | None = None
+    header: ReportHeader,
+    report: dict[str, Any],
+    attention_png: bytes | None = None,
+    final_code: str | None = None,
 ) -> bytes:
-    """The whole report as PDF bytes."""
+    """The whole report as PDF bytes; a coding interview's pages print `final_code` too."""
+    from orchestrator.report_pdf_coding import coding_story  # it builds on this module's parts
+
     s = _styles()
     story = _title_page(header, report, s)
-    story.append(PageBreak())
+    if report.get("questions") or attention_png is not None or not report.get("coding"):
+        story.append(PageBreak())  # a coding interview's pages follow its short title page at once
     if attention_png is not None:
         story += [_p("Attention over the interview", s["h2"])]
         story.append(Image(io.BytesIO(attention_png), width=WIDTH, height=WIDTH * 0.42))
         story.append(Spacer(1, 8))
-    story.append(_p("Questions and answers", s["h2"]))
+    if report.get("coding"):
+        story += coding_story(report["coding"], s, final_code)
+    if report.get("questions") or not report.get("coding"):
+        story.append(_p("Questions and answers", s["h2"]))
     for q in report.get("questions", []):
         story += _question(q, s)
     strengths, weaknesses = report.get("strengths") or [], report.get("weaknesses") or []
@@ -322,7 +339,8 @@ def render_report_pdf(
         if items:
             story.append(_p(title, s["h2"]))
             story += [_p(f"• {i.get('text', i) if isinstance(i, dict) else i}", s["body"]) for i in items]
-    story += _flags(report, s)
+    if not report.get("coding") or report.get("attention") is not None:
+        story += _flags(report, s)  # a coding interview's signals are on its own pages
     buffer = io.BytesIO()
     title = f"Interview report: {header.candidate}, {header.role}"
     doc = SimpleDocTemplate(

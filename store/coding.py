@@ -63,9 +63,12 @@ class CodingRepository:
             s.add(row)
         return row
 
-    def latest_version(self, interview_id: str) -> CodeVersionRow | None:
+    def latest_version(self, interview_id: str, language: str | None = None) -> CodeVersionRow | None:
+        """The latest saved version (in `language`, when given)."""
         with self._sessions() as s:
             query = select(CodeVersionRow).where(CodeVersionRow.interview_id == interview_id)
+            if language is not None:
+                query = query.where(CodeVersionRow.language == language)
             return s.scalar(query.order_by(CodeVersionRow.version.desc()).limit(1))
 
     def versions(self, interview_id: str, limit: int, offset: int) -> tuple[list[CodeVersionRow], int]:

@@ -143,17 +143,6 @@ async def processes(request):
         await backends.close()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests on a real server carry its marker (`-m redis`, `-m postgres`, or `-m "not postgres"`)."""
-    for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if "redis_url" in names or "redis_server" in names or params.get("processes") == "redis":
-            item.add_marker(pytest.mark.redis)
-        if "postgres_url" in names or params.get("database_url") == "postgres":
-            item.add_marker(pytest.mark.postgres)
-
-
 @pytest.fixture(autouse=True)
 def serial_when_marked(request):
     """Tests marked `serial` run alone, even with pytest-xdist workers: they hold a budget
@@ -174,3 +163,17 @@ def serial_when_marked(request):
             yield
         finally:
             fcntl.flock(running, fcntl.LOCK_UN)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on a real server carry its marker (`-m redis`, `-m postgres`, or `-m "not postgres"`).
+    Serial tests first: at the start both workers run them (one at a time) instead of one
+    worker idling, gate closed, until the other's minute-long interview test ends."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "redis_url" in names or "redis_server" in names or params.get("processes") == "redis":
+            item.add_marker(pytest.mark.redis)
+        if "postgres_url" in names or params.get("database_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+    items.sort(key=lambda item: item.get_closest_marker("serial") is None)

@@ -60,6 +60,22 @@ def record_tones(
     return recorder.path
 
 
+def record_camera(recordings: Recordings, interview_id: str, seconds: float = 1.0, part: int = 1) -> Path:
+    """The camera beside an existing audio part: a red picture, then a blue one, at 5 fps."""
+    from core.video import VideoFrame
+    from media.video_recording import VideoRecorder
+
+    recorder = VideoRecorder(recordings.folder(interview_id) / f"part-{part}.webm", 0.0)
+    for i in range(round(seconds * 5)):
+        rgb = np.zeros((240, 320, 3), np.uint8)
+        rgb[:] = (200, 30, 30) if i < seconds * 5 / 2 else (30, 30, 200)
+        recorder.add(VideoFrame(rgb, i / 5))
+        while recorder._waiting is not None:
+            time.sleep(0.002)
+    recorder.close(end=seconds)
+    return recorder.path
+
+
 def decode_recording(data: bytes | Path) -> tuple[np.ndarray, int]:
     """An Ogg recording as float32 samples, shape (channels, samples), and its rate."""
     import io

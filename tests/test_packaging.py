@@ -125,8 +125,10 @@ def test_the_app_starts_from_an_installed_wheel(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     dashboard = [f"web/dashboard/{p.name}" for p in (ROOT / "web" / "dashboard").iterdir() if p.is_file()]
     assert "web/dashboard/index.html" in dashboard
-    pages = ("web/interview.html", "web/room.js", "web/room.css", *dashboard)
-    for needed in (*pages, "store/migrations/env.py"):
+    room = ("web/interview.html", "web/room.js", "web/room.css", "web/coding.js", "web/integrity.js")
+    pages = (*room, *dashboard)
+    editor = ("web/vendor/codemirror.js", "web/vendor/codemirror.LICENSES.txt")
+    for needed in (*pages, *editor, "store/migrations/env.py"):
         assert needed in names, f"{needed} is not in the wheel"
     versions = {n for n in names if re.fullmatch(r"store/migrations/versions/\d{4}_\w+\.py", n)}
     source_versions = {
@@ -189,6 +191,8 @@ def test_the_app_starts_from_an_installed_wheel(tmp_path):
             assert page.status_code == 200 and page.text == (site / "web/dashboard/index.html").read_text()
             module = httpx.get(base + "/static/dashboard/app.js")
             assert module.status_code == 200 and module.text == (site / "web/dashboard/app.js").read_text()
+            editor = httpx.get(base + "/static/vendor/codemirror.js")  # the editor, from package data
+            assert editor.status_code == 200 and "CodeMirror 6 for Intervox" in editor.text[:200]
             assert httpx.get(base + "/openapi.json").status_code == 200
         finally:
             child.terminate()

@@ -17,7 +17,7 @@ if (params.get("token")) {
 // echo cancellation stops the interviewer's own voice coming back as "candidate speech".
 const processing = params.get("processing") !== "off";
 const state = { interview: null, stream: null, pc: null, channel: null, ended: false, reconnectTimer: null,
-                partials: {}, meterContext: null, mode: "video" };
+                partials: {}, meterContext: null, mode: "video", coding: null };
 window.intervoxRoom = state; // for debugging and tests
 
 function api(path, options = {}) {
@@ -48,10 +48,21 @@ async function load() {
   $("title").textContent = `Interview: ${interview.role}`;
   $("summary").textContent = `About ${interview.duration_minutes} minutes` +
     (interview.candidate_name ? `, for ${interview.candidate_name}.` : ".");
-  if (interview.mode === "audio" || interview.mode === "phone") {
+  if (interview.mode === "audio" || interview.mode === "phone" || interview.mode === "coding") {
     document.querySelector('input[value="video"]').closest("label").hidden = true;
     document.querySelector('input[value="audio"]').checked = true;
     $("camera-note").hidden = true;
+  }
+  if (interview.mode === "coding") { // the editor beside the interviewer; the microphone only
+    document.body.classList.add("coding");
+    $("happen-talk").hidden = true;
+    $("happen-code").hidden = false;
+    $("coding-note").hidden = false;
+    $("check").textContent = "Check my microphone";
+  }
+  if (interview.mode === "video") { // a separate, optional consent, asked only when the server keeps video
+    const config = await api("/rtc/config").then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+    $("video-consent-row").hidden = !config.video_recording;
   }
   const remembered = sessionStorage.getItem(`intervox-joined-${interviewId}`);
   if (interview.status === "in_progress" && remembered) {
@@ -128,7 +139,11 @@ async function join() {
   $("join").disabled = true;
   const consent = await api("/consent", {
     method: "POST",
-    body: JSON.stringify({ recording: true, camera_analysis: state.mode === "video" }),
+    body: JSON.stringify({
+      recording: true,
+      camera_analysis: state.mode === "video",
+      video_recording: state.mode === "video" && !$("video-consent-row").hidden && $("video-consent").checked,
+    }),
   });
   if (!consent.ok) {
     $("device-error").textContent = "The server did not accept the consent. Please reload and try again.";
@@ -142,7 +157,21 @@ async function join() {
 function enterRoom() {
   show("room");
   setState("connecting", "Connecting…");
+  if (state.interview.mode === "coding") startCoding();
   connect().catch(() => scheduleReconnect());
+}
+
+// Coding interviews: the task, the editor and its results (web/coding.js, loaded only here).
+async function startCoding() {
+  $("question-card").hidden = true;
+  try {
+    const coding = await import("/static/coding.js");
+    state.coding = await coding.start({ api, onEnded: () => finished(true) });
+  } catch (error) {
+    $("task-card").hidden = false;
+    $("task-statement").textContent = "The code editor could not be loaded. Please reload the page.";
+    console.warn("editor", error);
+  }
 }
 
 function iceGatheringComplete(pc) {
@@ -255,6 +284,7 @@ async function endInterview() {
     return;
   }
   $("end").disabled = true;
+  if (state.coding) await state.coding.flush(); // the last saved version is the one reviewed
   await api("/end", { method: "POST" });
   finished(true);
 }
@@ -270,6 +300,7 @@ function toggleMute() {
 async function finished(justEnded) {
   if (state.ended && !$("done").hidden) return;
   state.ended = true;
+  if (state.coding) state.coding.stop();
   sessionStorage.removeItem(`intervox-joined-${interviewId}`);
   try { state.pc && state.pc.close(); } catch {}
   if (state.stream) state.stream.getTracks().forEach((t) => t.stop());

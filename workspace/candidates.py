@@ -18,6 +18,7 @@ from typing import Any
 
 from core.errors import Conflict, NotFound
 from core.events import utc_now
+from store.coding import CodingRepository
 from store.models import Base, CandidateNoteRow, CandidateRow, InterviewRow
 from store.repository import InterviewRepository
 from store.workspace import Page, WorkspaceRepository
@@ -26,6 +27,7 @@ from workspace.analysis import analyse
 
 log = logging.getLogger(__name__)
 EDITABLE = ("name", "email", "phone")
+CODE_EXTENSIONS = {"python": "py", "javascript": "js"}
 # Where an interview keeps files (its recordings): a function that lists an interview's files.
 # The runtime hands its sources to the service: exports add the files, erasures delete them.
 FileSource = Callable[[str], list[Path]]
@@ -72,10 +74,12 @@ class CandidateService:
         repo: WorkspaceRepository,
         interviews: InterviewRepository,
         file_sources: Sequence[FileSource] = (),
+        coding: CodingRepository | None = None,
     ) -> None:
         self.repo = repo
         self.interviews = interviews
         self.file_sources = file_sources
+        self.coding = coding  # coding interviews' code, runs and integrity signals, for the export
 
     def create(self, caller: Principal, fields: dict[str, Any]) -> CandidateRow:
         fields = _normalised(fields)
@@ -140,14 +144,37 @@ class CandidateService:
             archive.writestr("candidate.json", _json(_plain(candidate)))
             archive.writestr("notes.json", _json([_plain(n) for n in notes]))
             files = 0
+            code: dict[str, int] = {}
             for interview in interviews:
                 folder = f"interviews/{interview.id}"
                 archive.writestr(f"{folder}/interview.json", _json(self._interview_record(interview)))
                 for path in interview_files(interview.id, self.file_sources):
                     archive.write(path, f"{folder}/files/{path.name}")
                     files += 1
-        counts = {"candidates": 1, "notes": len(notes), "interviews": len(interviews), "files": files}
+                for kind, count in self._write_code(archive, f"{folder}/code", interview.id).items():
+                    code[kind] = code.get(kind, 0) + count
+        counts = {"candidates": 1, "notes": len(notes), "interviews": len(interviews), **code, "files": files}
         return out.getvalue(), counts
+
+    def _write_code(self, archive: zipfile.ZipFile, folder: str, interview_id: str) -> dict[str, int]:
+        """A coding interview's every code version (and the final one as a source file), every run
+        and every integrity signal; nothing for other interviews."""
+        if self.coding is None:
+            return {}
+        versions, _ = self.coding.versions(interview_id, 1_000_000, 0)
+        runs = self.coding.runs(interview_id)
+        signals = self.coding.integrity(interview_id)
+        if not (versions or runs or signals):
+            return {}
+        archive.writestr(
+            f"{folder}/versions.json", _json([_plain(v, skip=("id", "interview_id")) for v in versions])
+        )
+        archive.writestr(f"{folder}/runs.json", _json([_plain(r, skip=("id", "interview_id")) for r in runs]))
+        archive.writestr(f"{folder}/integrity.json", _json(signals))
+        if versions:
+            final = versions[-1]
+            archive.writestr(f"{folder}/final.{CODE_EXTENSIONS.get(final.language, 'txt')}", final.code)
+        return {"code_versions": len(versions), "code_runs": len(runs), "integrity_events": len(signals)}
 
     def _interview_record(self, interview: InterviewRow) -> dict[str, Any]:
         record = _plain(interview, skip=("join_token_hash",))

@@ -80,7 +80,11 @@ async def record_consent(body: ConsentIn, interview: CandidateInterview, runtime
         raise InterviewEnded("this interview has already ended", {"status": interview.status})
     if not body.recording:
         raise ConsentRefused("the interview needs consent to record and transcribe your answers")
-    consent = body.model_dump() | {"camera_analysis": body.camera_analysis and interview.mode == "video"}
+    video = interview.mode == "video"
+    consent = body.model_dump() | {
+        "camera_analysis": body.camera_analysis and video,
+        "video_recording": body.video_recording and video,
+    }
     row = await asyncio.to_thread(runtime.repo.update, interview.id, consent=consent, consented_at=utc_now())
     session = runtime.cached_session(interview.id)
     if session is not None:
@@ -115,6 +119,8 @@ async def candidate_feedback(
         raise ReportNotReady("feedback is ready when the interview has ended")
     answered = report["scores"]["questions_answered"]
     planned = report["scores"]["questions_planned"]
+    if not planned:  # a coding interview: no questions, the feedback is about the code
+        return Feedback(summary=report["candidate_feedback"], strengths=[], to_work_on=report["roadmap"][:3])
     strong = [q["text"] for q in report["questions"] if q["status"] == "scored" and q["score"] >= 7]
     return Feedback(
         summary=f"You answered {answered} of {planned} questions. {report['candidate_feedback']}",

@@ -36,7 +36,7 @@ router = APIRouter(prefix="/api/v1/candidates", tags=["candidates"])
 
 
 def candidates(runtime: Runtime) -> CandidateService:
-    return CandidateService(runtime.workspace, runtime.repo, runtime.file_sources)
+    return CandidateService(runtime.workspace, runtime.repo, runtime.file_sources, runtime.coding.repo)
 
 
 def public(row: CandidateRow) -> CandidatePublic:

@@ -57,12 +57,18 @@ async def get_task(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]:
     task = await asyncio.to_thread(runtime.coding.task, interview.org_id, interview.task_id or "")
     draft = await asyncio.to_thread(runtime.coding.repo.latest_version, interview.id)
     limits = runtime.coding.options.limits
+    drafts = {}  # the latest draft in each language, so the editor keeps one buffer per language
+    for language in task.languages:
+        found = await asyncio.to_thread(runtime.coding.repo.latest_version, interview.id, language)
+        if found is not None:
+            drafts[language] = {"version": found.version, "language": found.language, "code": found.code}
     return {
         **task.public(),
         "language": interview.code_language,
         "draft": None
         if draft is None
         else {"version": draft.version, "language": draft.language, "code": draft.code},
+        "drafts": drafts,
         "limits": {
             "cpu_s": limits.cpu_s,
             "wall_s": limits.wall_s,

@@ -1,11 +1,12 @@
 """An interview's recording (recruiters of its organisation): Ogg Opus, with range requests,
-so an `<audio>` element can seek to a transcript segment's `start`."""
+so an `<audio>` element can seek to a transcript segment's `start`; with `kind=video`, the
+candidate's camera of the same part (VP8 in WebM, same clock), when it was recorded."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
@@ -19,8 +20,8 @@ from media.recording import CHANNELS
 
 router = APIRouter(prefix="/api/v1/interviews", tags=["interviews"])
 AUDIO: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"audio/ogg": {}}, "description": "the whole file"},
-    206: {"content": {"audio/ogg": {}}, "description": "the requested byte range"},
+    200: {"content": {"audio/ogg": {}, "video/webm": {}}, "description": "the whole file"},
+    206: {"content": {"audio/ogg": {}, "video/webm": {}}, "description": "the requested byte range"},
     404: {"description": "RECORDING_NOT_FOUND"},
     416: {"description": "RANGE_NOT_SATISFIABLE"},
 }
@@ -69,6 +70,7 @@ def recordings_of(runtime: Runtime, interview_id: str) -> list[dict[str, Any]]:
             "duration": p.duration,
             "url": base if p.part == 1 else f"{base}?part={p.part}",
             "channels": list(CHANNELS),
+            "video_url": f"{base}?part={p.part}&kind=video" if p.video is not None else None,
         }
         for p in runtime.recordings.parts(interview_id)
     ]
@@ -92,20 +94,25 @@ async def get_recording(
     runtime: RuntimeDep,
     request: Request,
     part: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    kind: Literal["audio", "video"] = "audio",
 ) -> Response:
     """Part `part` (one per connection; see `recordings` on the interview): stereo Opus in Ogg,
     channel 0 the candidate, channel 1 the interviewer; t=0 is the part's `start` on the
-    transcript's clock. Range requests answer 206."""
-    path = await asyncio.to_thread(runtime.recordings.audio, interview.id, part)
+    transcript's clock. `kind=video`: the candidate's camera in that part (VP8 in WebM, same
+    t=0), when it was recorded (`video_url`). Range requests answer 206."""
+    video = kind == "video"
+    find = runtime.recordings.video_file if video else runtime.recordings.audio
+    path = await asyncio.to_thread(find, interview.id, part)
     if path is None:
-        raise RecordingNotFound("no recording of this interview", {"id": interview.id, "part": part})
+        what = "no video recording" if video else "no recording"
+        raise RecordingNotFound(f"{what} of this interview", {"id": interview.id, "part": part, "kind": kind})
     stat = await asyncio.to_thread(os.stat, path)
     check_range(request.headers.get("range"), stat.st_size)
     return GrowingFileResponse(
         path,
-        media_type="audio/ogg",
+        media_type="video/webm" if video else "audio/ogg",
         stat_result=stat,
-        filename=f"interview-{interview.id}-part-{part}.ogg",
+        filename=f"interview-{interview.id}-part-{part}.{'webm' if video else 'ogg'}",
         content_disposition_type="inline",
         headers={"Cache-Control": "no-store"},
     )

@@ -43,7 +43,11 @@ async def report_pdf(runtime: Runtime, interview: InterviewRow) -> Response:
         mode=interview.mode,
         held_on=interview.started_at or interview.created_at,
     )
-    pdf = await asyncio.to_thread(render_report_pdf, header, report, chart)
+    final = None  # a coding interview's final code (the last saved version) is printed with it
+    if report.get("coding") and report["coding"].get("submitted"):
+        version = await asyncio.to_thread(runtime.coding.repo.latest_version, interview.id)
+        final = version.code if version is not None else None
+    pdf = await asyncio.to_thread(render_report_pdf, header, report, chart, final)
     name = re.sub(r"[^A-Za-z0-9]+", "-", f"{header.candidate}-{interview.role}").strip("-").lower()[:80]
     disposition = f'inline; filename="intervox-report-{name or interview.id}.pdf"'
     return Response(

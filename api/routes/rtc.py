@@ -20,5 +20,10 @@ async def rtc_offer(body: RtcOffer, interview: CandidateInterview, runtime: Runt
 
 @router.get("/{interview_id}/rtc/config", response_model=RtcConfig)
 async def rtc_config(interview: CandidateInterview, settings: SettingsDep) -> RtcConfig:
-    """The ICE servers the browser should use (none unless the operator configured some)."""
-    return RtcConfig(ice_servers=[{"urls": url} for url in settings.webrtc.ice_servers])
+    """The ICE servers the browser should use (none unless the operator configured some), and
+    whether the room should offer to keep a video recording (video interviews, when the
+    server records video)."""
+    return RtcConfig(
+        ice_servers=[{"urls": url} for url in settings.webrtc.ice_servers],
+        video_recording=settings.recording.enabled and settings.recording.video and interview.mode == "video",
+    )

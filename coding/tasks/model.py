@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from coding.sandbox import LANGUAGES, Language
 
 Level = Literal["junior", "middle", "senior"]
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.,()' -]{1,80}$")]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
+Name = Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_.,()' -]{1,80}$")]
+Identifier = Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64 * 1024)]
 Short = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Hint = Annotated[str, StringConstraints(min_length=10, max_length=400)]
 
 
 class Example(BaseModel):
@@ -45,19 +46,22 @@ class Complexity(BaseModel):
 
 
 class Task(BaseModel):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
+    id: Annotated[str, StringConstraints(max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
     title: str = Field(min_length=3, max_length=120)
     level: Level
     skills: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(max_length=10)
     statement: str = Field(min_length=10, max_length=10_000)
     examples: list[Example] = Field(default_factory=list, max_length=5)
-    function: dict[Language, Identifier]  # the function's name per language
-    starter: dict[Language, Code]
-    reference: dict[Language, Code]
+    function: dict[Language, Identifier] = Field(max_length=len(LANGUAGES))  # its name per language
+    starter: dict[Language, Code] = Field(max_length=len(LANGUAGES))
+    reference: dict[Language, Code] = Field(max_length=len(LANGUAGES))
     visible_tests: list[TestCase] = Field(min_length=1, max_length=20)
     hidden_tests: list[TestCase] = Field(min_length=1, max_length=30)
     complexity: Complexity
     compare: Literal["exact", "unordered"] = "exact"  # unordered: a list in any order
+    # what the interviewer may say to a candidate who is stuck, gentlest first: conceptual nudges,
+    # never the solution or code (the candidate never sees the list, only the hints given)
+    hints: list[Hint] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
     def _consistent(self) -> Task:
@@ -108,5 +112,6 @@ class Task(BaseModel):
             "visible_tests": len(self.visible_tests),
             "hidden_tests": len(self.hidden_tests),
             "large_tests": len(self.large_tests),
+            "hints": len(self.hints),
             "source": source,
         }

@@ -334,8 +334,28 @@ def test_consent_is_recorded_and_required(client):
     assert_error(client.post(url, json={"recording": False}, headers=auth(iv)), 400, "CONSENT_REQUIRED")
     assert_error(client.post(url, json={"recording": True}), 401, "UNAUTHORIZED")
     body = client.post(url, json={"recording": True, "camera_analysis": True}, headers=auth(iv)).json()
-    assert body["consent"] == {"recording": True, "camera_analysis": False}  # audio: no camera to analyse
-    assert body["consented_at"]
+    assert body["consent"] == {"recording": True, "camera_analysis": False, "video_recording": False}
+    assert body["consented_at"]  # audio: no camera to analyse or keep
+
+
+def test_the_video_recording_is_a_separate_consent_offered_only_when_the_server_records_video(tmp_path):
+    for video_on in (False, True):
+        settings = api_settings(tmp_path / str(video_on), recording={"video": video_on})
+        with TestClient(create_app(settings)) as c:
+            c.recruiter = login(c)  # type: ignore[attr-defined]
+            video, audio = create(c, mode="video"), create(c, mode="audio")
+            for iv in (video, audio):
+                offered = c.get(f"/api/v1/interviews/{iv['id']}/rtc/config", headers=auth(iv)).json()
+                assert offered["video_recording"] is (video_on and iv is video)
+            url = f"/api/v1/interviews/{video['id']}/consent"
+            body = {"recording": True, "camera_analysis": True}
+            assert c.post(url, json=body, headers=auth(video)).json()["consent"]["video_recording"] is False
+            agreed = c.post(url, json=body | {"video_recording": True}, headers=auth(video)).json()
+            assert agreed["consent"] == body | {"video_recording": True}
+            url = f"/api/v1/interviews/{audio['id']}/consent"
+            asked = {"recording": True, "video_recording": True}
+            answer = c.post(url, json=asked, headers=auth(audio)).json()
+            assert answer["consent"]["video_recording"] is False  # no camera in an audio interview
 
 
 def test_candidate_feedback_only_when_the_operator_allows_it(client, tmp_path):

@@ -49,6 +49,8 @@ def test_drafts_runs_integrity_and_the_report(client):
     r = client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)  # saved, then run
     result = r.json()
     assert result["status"] == "passed" and result["version"] == 2, result
+    task = client.get(f"{base}/task", headers=join).json()  # the editor's buffer per language
+    assert task["drafts"] == {"python": {"version": 2, "language": "python", "code": GOOD}}
     assert {"name", "passed", "expected", "actual", "error"} <= set(result["tests"][0])
     for report in (
         {"type": "paste", "details": {"chars": 640}},
@@ -68,6 +70,8 @@ def test_drafts_runs_integrity_and_the_report(client):
     assert section["correctness"]["share"] == 1.0 and section["optimality"]["verdict"] == "optimal"
     assert section["style"]["tool"] == "ruff" and section["integrity"]["counts"]["devtools"] == 1
     assert report["dimensions"]["coding"] == section["score"] and report["weights"] == {"coding": 1.0}
+    assert report["questions"] == [] and "not asked" not in str(report)  # no ordinary question plan
+    assert section["soft_skills"]["score"] is None  # no conversation: communication is not measured
     assert section["feedback"]["candidate"] in report["candidate_feedback"]
     assert "not a verdict" in report["summary"]
     ended = client.put(f"{base}/code", json={"language": "python", "code": GOOD}, headers=join)
@@ -87,6 +91,12 @@ def test_limits_on_code(client):
     assert_error(r, 409, "MODE_MISMATCH")
     r = client.post("/api/v1/interviews", json={"role": "QA", "task_id": TASK.id}, headers=client.recruiter)
     assert_error(r, 422, "VALIDATION_ERROR")  # a task only in coding interviews
+    planned = client.post(
+        "/api/v1/interviews",
+        json={"role": "QA", "mode": "coding", "questions": [{"text": "Why QA?"}]},
+        headers=client.recruiter,
+    )
+    assert_error(planned, 422, "VALIDATION_ERROR")  # the conversation is about the code
     missing = client.post(
         "/api/v1/interviews",
         json={"role": "QA", "mode": "coding", "task_id": "no-such"},
@@ -136,3 +146,102 @@ def test_without_bubblewrap_coding_interviews_refuse_to_start(no_sandbox):
     error = assert_error(r, 503, "SANDBOX_UNAVAILABLE")
     assert "bubblewrap" in error["message"]
     assert create(no_sandbox, mode="chat")["status"] == "scheduled"  # the rest works
+
+
+def test_the_candidates_channel_never_carries_hidden_tests_scores_or_integrity(client):
+    """Everything a coding interview does, watched from both sides: the candidate's WebSocket gets
+    only candidate-safe events (no code_update, code_run or integrity events, no hidden test, no
+    score, no integrity figure); the recruiter's gets them all."""
+    from tests.e2e.conftest import assert_candidate_safe
+
+    iv = coding(client)
+    base, join = f"/api/v1/interviews/{iv['id']}", auth(iv)
+    ws = f"/api/v1/ws/interviews/{iv['id']}?token="
+    recruiter_token = client.recruiter["Authorization"].removeprefix("Bearer ")
+    with (
+        client.websocket_connect(ws + iv["join_token"]) as candidate,
+        client.websocket_connect(ws + recruiter_token) as recruiter,
+    ):
+        assert candidate.receive_json()["type"] == recruiter.receive_json()["type"] == "connected"
+        assert client.get(f"{base}/task", headers=join).status_code == 200
+        wrong = {"language": "python", "code": "def is_balanced(s):\n    return True\n"}
+        assert client.post(f"{base}/run", json=wrong, headers=join).json()["status"] == "failed"
+        client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)
+        for report in ({"type": "paste", "details": {"chars": 900}}, {"type": "devtools"}):
+            assert client.post(f"{base}/integrity", json=report, headers=join).status_code == 202
+        client.post(f"{base}/end", headers=client.recruiter)
+        seen = {"candidate": [], "recruiter": []}
+        for name, socket in (("candidate", candidate), ("recruiter", recruiter)):
+            while not seen[name] or seen[name][-1]["type"] != "interview_ended":
+                seen[name].append(socket.receive_json())
+    assert_candidate_safe(seen["candidate"], "candidate WebSocket")
+    kinds = {e["type"] for e in seen["candidate"]}
+    assert kinds.isdisjoint({"code_update", "code_run", "integrity", "score_update", "metrics"}), kinds
+    raw = str(seen["candidate"])
+    assert all(
+        t.name not in raw for t in TASK.hidden_tests if t.name not in {v.name for v in TASK.visible_tests}
+    )
+    assert "900" not in raw and "devtools" not in raw and "chars" not in raw
+    watched = {e["type"] for e in seen["recruiter"]}
+    assert {"code_update", "code_run", "integrity"} <= watched
+
+
+def test_the_pdf_has_the_coding_pages_for_review(client):
+    import subprocess
+    from pathlib import Path
+
+    iv = coding(client, candidate_name="Robin Example")
+    base, join = f"/api/v1/interviews/{iv['id']}", auth(iv)
+    client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)
+    client.post(f"{base}/integrity", json={"type": "paste", "details": {"chars": 640}}, headers=join)
+    client.post(
+        f"{base}/integrity", json={"type": "tab_switch", "details": {"duration_ms": 9000}}, headers=join
+    )
+    client.post(f"{base}/end", headers=client.recruiter)
+    r = client.get(f"{base}/report.pdf", headers=client.recruiter)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    artifacts = Path(__file__).parent.parent.parent / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    pdf = artifacts / "report-coding.pdf"
+    pdf.write_bytes(r.content)
+    pages = ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(pdf), str(artifacts / "report-coding")]
+    subprocess.run(pages, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    flat = " ".join(text.stdout.split())
+    assert "Robin Example" in flat and "Final code" in flat and "hidden tests" in flat
+    assert (
+        "The coding task" in flat and TASK.title in flat and "Hidden test" in flat and "Large input" in flat
+    )
+    assert "Code style: ruff" in flat and "pairs = {" in flat  # the final code, printed
+    assert "Integrity signals from the editor" in flat and "not a verdict" in flat and "tab switch" in flat
+    assert "Questions and answers" not in flat and "Score per question" not in flat  # no question plan
+
+
+def test_the_candidates_export_holds_their_code_runs_and_signals(client):
+    import io
+    import json
+    import zipfile
+
+    person = client.post("/api/v1/candidates", json={"name": "Kim Coder"}, headers=client.recruiter).json()
+    iv = coding(client, candidate_id=person["id"])
+    base, join = f"/api/v1/interviews/{iv['id']}", auth(iv)
+    client.put(
+        f"{base}/code", json={"language": "python", "code": "def is_balanced(s):\n    pass\n"}, headers=join
+    )
+    client.post(f"{base}/run", json={"language": "python", "code": GOOD}, headers=join)
+    client.post(f"{base}/integrity", json={"type": "copy", "details": {"source": "statement"}}, headers=join)
+    r = client.get(f"/api/v1/candidates/{person['id']}/export", headers=client.recruiter)
+    assert r.status_code == 200, r.text
+    archive = zipfile.ZipFile(io.BytesIO(r.content))
+    folder = f"interviews/{iv['id']}/code"
+    versions = json.loads(archive.read(f"{folder}/versions.json"))
+    assert [v["version"] for v in versions] == [1, 2] and versions[1]["code"] == GOOD
+    assert archive.read(f"{folder}/final.py").decode() == GOOD
+    runs = json.loads(archive.read(f"{folder}/runs.json"))
+    assert runs[0]["status"] == "passed" and runs[0]["result"]["tests"]
+    assert json.loads(archive.read(f"{folder}/integrity.json"))[0]["details"] == {"source": "statement"}
+    other = create(client, mode="chat", candidate_id=person["id"])  # not a coding interview: no code folder
+    again = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/api/v1/candidates/{person['id']}/export", headers=client.recruiter).content)
+    )
+    assert not [n for n in again.namelist() if n.startswith(f"interviews/{other['id']}/code")]

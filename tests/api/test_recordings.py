@@ -4,6 +4,7 @@ recruiters, and gone from disk when the interview is deleted or its retention pe
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from api.app import create_app
 from api.routes.recordings import GrowingFileResponse
 from core.events import utc_now
 from tests.api.conftest import api_settings, assert_error, auth, consent, create, login
-from tests.helpers import decode_recording, record_tones
+from tests.helpers import decode_recording, record_camera, record_tones
 
 OTHER = ("admin@elsewhere.test", "long enough password")
 
@@ -86,7 +87,7 @@ def test_range_requests_let_a_player_seek(api):
 def test_no_recording_no_part_another_organisation_and_the_candidate_are_refused(api):
     none = create(api, mode="audio")
     error = assert_error(api.get(recording_url(none), headers=api.recruiter), 404, "RECORDING_NOT_FOUND")
-    assert error["details"] == {"id": none["id"], "part": 1}
+    assert error["details"] == {"id": none["id"], "part": 1, "kind": "audio"}
     iv = recorded(api, (0.5, 0.0))
     assert_error(api.get(recording_url(iv, 2), headers=api.recruiter), 404, "RECORDING_NOT_FOUND")
     assert_error(api.get(recording_url(iv, 0), headers=api.recruiter), 422, "VALIDATION_ERROR")
@@ -106,6 +107,7 @@ def test_deleting_the_interview_deletes_its_recording_from_disk(api):
 def test_retention_deletes_the_recording_files_not_only_the_rows(api):
     runtime = api.app.state.runtime
     old, recent = recorded(api, (0.5, 0.0)), recorded(api, (0.5, 0.0))
+    video = record_camera(runtime.recordings, old["id"], 0.5)
     for iv in (old, recent):
         runtime.repo.update(iv["id"], status="completed", ended_at=utc_now())
     runtime.repo.update(recent["id"], ended_at=utc_now() + timedelta(days=20))
@@ -115,6 +117,7 @@ def test_retention_deletes_the_recording_files_not_only_the_rows(api):
     finally:
         runtime.retention.now = utc_now
     assert old["id"] in purged and recent["id"] not in purged
+    assert not video.exists()
     assert not runtime.recordings.folder(old["id"]).exists()
     assert_error(api.get(recording_url(old), headers=api.recruiter), 404, "RECORDING_NOT_FOUND")
     assert api.get(f"/api/v1/interviews/{old['id']}", headers=api.recruiter).json()["recordings"] == []
@@ -141,3 +144,30 @@ def test_a_file_still_being_written_is_served_as_it_was_when_asked(tmp_path):
     body = b"".join(m.get("body", b"") for m in sent[1:])
     assert len(body) == 100_000 and sent[-1]["more_body"] is False
     assert dict(sent[0]["headers"])[b"content-length"] == b"100000"
+
+
+def test_the_camera_part_is_listed_and_served_as_webm_with_ranges(api):
+    import av
+
+    iv = recorded(api, (1.0, 0.0), (1.0, 30.0))
+    record_camera(api.app.state.runtime.recordings, iv["id"], 1.0, part=2)  # the second connection only
+    listed = api.get(f"/api/v1/interviews/{iv['id']}", headers=api.recruiter).json()["recordings"]
+    video_url = f"{recording_url(iv)}?part=2&kind=video"
+    assert [p["video_url"] for p in listed] == [None, video_url]
+    r = api.get(video_url, headers=api.recruiter)
+    assert r.status_code == 200 and r.headers["content-type"] == "video/webm"
+    assert r.headers["content-disposition"] == f'inline; filename="interview-{iv["id"]}-part-2.webm"'
+    with av.open(io.BytesIO(r.content)) as container:
+        assert container.duration / 1e6 == pytest.approx(1.0, abs=0.01)
+        assert sum(1 for _ in container.decode(video=0)) == 5
+    part = api.get(video_url, headers=api.recruiter | {"Range": "bytes=0-3"})
+    assert part.status_code == 206 and part.content == b"\x1a\x45\xdf\xa3"  # EBML
+    assert part.headers["content-range"] == f"bytes 0-3/{len(r.content)}"
+    # no camera in part 1, or no such kind: refused like a missing part
+    error = assert_error(
+        api.get(f"{recording_url(iv)}?part=1&kind=video", headers=api.recruiter), 404, "RECORDING_NOT_FOUND"
+    )
+    assert error["details"] == {"id": iv["id"], "part": 1, "kind": "video"}
+    assert_error(api.get(f"{recording_url(iv)}?kind=face", headers=api.recruiter), 422, "VALIDATION_ERROR")
+    assert_error(api.get(video_url, headers=api.other), 404, "INTERVIEW_NOT_FOUND")
+    assert_error(api.get(video_url, headers=auth(iv)), 403, "FORBIDDEN")  # never its candidate

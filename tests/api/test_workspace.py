@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from tests.api.conftest import api_settings, assert_error, login
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.helpers import decode_recording, record_tones
+from tests.helpers import decode_recording, record_camera, record_tones
 from tests.workspace.test_resumes import docx_resume, pdf_resume
 
 OTHER = ("admin@elsewhere.test", "long enough password")
@@ -280,6 +280,7 @@ def test_export_then_erase_a_candidate_and_the_audit_log_says_who_did_it(api):
     api.post(f"/api/v1/interviews/{iv['id']}/end", headers=api.recruiter)
     recordings = api.app.state.runtime.recordings
     audio = record_tones(recordings, iv["id"], 1.0)  # as a spoken interview would have left
+    video = record_camera(recordings, iv["id"], 1.0)  # with the camera kept (agreed to)
 
     r = api.get(f"/api/v1/candidates/{person['id']}/export", headers=api.recruiter)
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
@@ -290,6 +291,7 @@ def test_export_then_erase_a_candidate_and_the_audit_log_says_who_did_it(api):
         notes = json.loads(archive.read("notes.json"))
         interview = json.loads(archive.read(f"interviews/{iv['id']}/interview.json"))
         exported = archive.read(f"interviews/{iv['id']}/files/part-1.ogg")
+        assert archive.read(f"interviews/{iv['id']}/files/part-1.webm") == video.read_bytes()
         assert json.loads(archive.read(f"interviews/{iv['id']}/files/part-1.json"))["part"] == 1
     samples, rate = decode_recording(exported)  # the recording itself, playable
     assert samples.shape == (2, rate) and exported == audio.read_bytes()
@@ -302,7 +304,8 @@ def test_export_then_erase_a_candidate_and_the_audit_log_says_who_did_it(api):
     assert r.status_code == 200, r.text
     removed = r.json()["removed"]
     assert removed["candidates"] == 1 and removed["notes"] == 1 and removed["interviews"] == 1
-    assert removed["files"] == 2 and not audio.exists() and not recordings.folder(iv["id"]).exists()
+    assert removed["files"] == 3 and not audio.exists() and not video.exists()
+    assert not recordings.folder(iv["id"]).exists()
     assert removed["transcript_segments"] >= 3 and removed["reports"] == 1 and removed["questions"] >= 1
     assert_error(
         api.get(f"/api/v1/candidates/{person['id']}", headers=api.recruiter), 404, "CANDIDATE_NOT_FOUND"

@@ -35,6 +35,21 @@ def test_the_candidate_never_sees_hidden_tests_or_the_reference():
             assert json.dumps(test.name) not in public or test.name in {t.name for t in task.visible_tests}
 
 
+CODE_MARKS = ("def ", "();", "=>", "function", "`", " = ", "==", "[i]", "for (", "while (", "):")
+
+
+def test_every_task_has_hints_that_are_nudges_not_the_solution():
+    for task in bank().values():
+        assert 2 <= len(task.hints) <= 5, task.id
+        public = json.dumps(task.public())
+        for hint in task.hints:
+            assert hint not in public, f"{task.id}: the hints are said, never shown up front"
+            assert not any(mark in hint for mark in CODE_MARKS), f"{task.id}: code in a hint: {hint}"
+            for code in task.reference.values():  # no line of a reference solution, however short
+                lines = [line.strip() for line in code.splitlines() if len(line.strip()) >= 12]
+                assert not any(line in hint for line in lines), f"{task.id}: {hint}"
+
+
 def test_a_task_is_chosen_by_level_language_and_skills():
     tasks = list(bank().values())
     chosen = pick_task(tasks, "senior", "javascript", ["sliding window"], salt="a")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import av
 import pytest
 from playwright.async_api import async_playwright
 
@@ -43,6 +44,8 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         role="Backend Engineer", duration_minutes=8, mode="video", candidate_name="Ada"
     )
     iid, token = interview["id"], interview["join_token"]
+    runtime = server.app.state.runtime  # this server keeps video (INTERVOX_RECORDING__VIDEO)
+    runtime.settings.recording.video = runtime.recordings.video = True
     # the opening takes ~12 s; the fake microphone starts at the device check
     wav = microphone_wav(tmp_path / "answer.wav", speech(ANSWER), lead_s=20)
     y4m = camera_y4m(tmp_path / "cam.y4m", frames.one_face())
@@ -55,6 +58,7 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         await page.get_by_text("With the camera on").wait_for()
         await assert_no_token_in_address_bar(page)
         await page.get_by_label("I understand what is recorded").check()
+        await page.get_by_label("Keep a video recording of my camera").check()  # only offered now
         await page.get_by_role("button", name="Check my microphone and camera").click()
         await page.locator("#preview").wait_for(state="visible")
         await page.get_by_role("button", name="Join the interview").click()
@@ -66,6 +70,7 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         )
         current = await state_of(client, iid)
         assert current["status"] == "in_progress" and current["consent"]["camera_analysis"] is True
+        assert current["consent"]["video_recording"] is True
         assert current["current_question"]["text"] == await page.locator("#question").inner_text()
 
         # the candidate's words appear as a caption, and the server stored them
@@ -89,6 +94,13 @@ async def test_video_interview_in_the_browser(server, client, tmp_path):
         assert report["attention"]["video_seconds"] > 5 and report["attention"]["present_share"] > 0.8
         assert (await state_of(client, iid))["status"] == "completed"
         await browser.close()
+    # the camera kept beside the audio, on its clock: a decodable WebM as long as the audio part
+    [part] = runtime.recordings.parts(iid)
+    assert part.video is not None
+    with av.open(str(part.video)) as container:
+        shown = sum(1 for _ in container.decode(video=0))
+        seconds = container.duration / 1e6
+    assert seconds == pytest.approx(part.duration, abs=0.5) and shown >= 4 * seconds  # ~5 fps
 
 
 async def test_audio_only_reconnect_and_reload(server, client, tmp_path):

@@ -74,3 +74,78 @@ async def test_without_the_candidates_consent_nothing_is_recorded(repo, tmp_path
     live.begin()
     await live.stop()
     assert live.recorder is None and recordings.parts(session.id) == []
+
+
+class CameraTransport(QuietTransport):
+    """A candidate with a camera: a new colour every second, at whatever rate is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.has_video = True
+        self.subscribers = 0
+
+    async def video_frames(self, fps: float):  # type: ignore[override]
+        import asyncio
+
+        from core.video import VideoFrame
+
+        self.subscribers += 1
+        started = time.monotonic()
+        while not self.closed.is_set():
+            now = time.monotonic()
+            rgb = np.zeros((480, 640, 3), np.uint8)
+            rgb[:] = (200, 40, 40) if int(now - started) % 2 == 0 else (40, 40, 200)
+            yield VideoFrame(rgb, now)
+            await asyncio.sleep(1 / fps)
+
+
+async def video_session(repo, consent: dict):  # noqa: F811
+    session = await new_session(repo, mode="video")
+    session.interview.consent = consent
+    await session.start()
+    return session
+
+
+async def test_the_camera_is_recorded_beside_the_audio_when_agreed(repo, tmp_path):  # noqa: F811
+    import asyncio
+
+    import av
+
+    session = await video_session(repo, {"recording": True, "camera_analysis": True, "video_recording": True})
+    recordings = Recordings(tmp_path, video=True)
+    transport = CameraTransport()
+    live = LiveRecording(recordings, session, transport)
+    live.begin()
+    await asyncio.sleep(1.5)
+    await live.stop()
+    [part] = recordings.parts(session.id)
+    assert part.video == part.path.with_suffix(".webm") and transport.subscribers == 1
+    with av.open(str(part.video)) as container:
+        frames = [f for f in container.decode(video=0)]
+        duration = container.duration / 1e6
+    assert 6 <= len(frames) <= 10 and frames[0].time == 0.0  # ~5 fps
+    assert duration == pytest.approx(part.duration, abs=0.25)  # the audio part's length
+
+
+@pytest.mark.parametrize(
+    ("setting", "consent", "mode"),
+    [
+        (True, {"recording": True, "camera_analysis": True}, "video"),  # not agreed to the video
+        (False, {"recording": True, "camera_analysis": True, "video_recording": True}, "video"),  # off
+        (True, {"recording": True, "video_recording": True}, "audio"),  # no video interview
+    ],
+)
+async def test_no_video_file_without_the_setting_the_consent_and_a_video_interview(
+    repo, tmp_path, setting, consent, mode  # noqa: F811
+):
+    session = await new_session(repo, mode=mode)
+    session.interview.consent = consent
+    await session.start()
+    recordings = Recordings(tmp_path, video=setting)
+    transport = CameraTransport()
+    live = LiveRecording(recordings, session, transport)
+    live.begin()
+    await live.stop()
+    [part] = recordings.parts(session.id)
+    assert part.video is None and transport.subscribers == 0
+    assert [p.suffix for p in recordings.files(session.id)] == [".json", ".ogg"]
