@@ -96,6 +96,15 @@ class WebhookRepository:
             )
             return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
+    def release(self, outbox_ids: list[int], now: datetime) -> None:
+        """Give claimed entries back (a server stopping midway): due again at once."""
+        with self._sessions.begin() as s:
+            s.execute(
+                update(WebhookOutboxRow)
+                .where(WebhookOutboxRow.id.in_(outbox_ids), WebhookOutboxRow.status == "pending")
+                .values(next_attempt_at=now)
+            )
+
     def next_due(self) -> datetime | None:
         """When the earliest pending entry is due (None when nothing is pending)."""
         query = (

@@ -95,11 +95,17 @@ class DeliveryWorker:
         # outbox skip these entries meanwhile
         claim_s = self.options.timeout_s + 30
         due = await asyncio.to_thread(self.repo.due, self.now(), 20, claim_s)
-        for entry, hook in due:
-            attempt = await self.attempt(client, entry, hook)
-            await asyncio.to_thread(self.repo.record, entry.id, attempt, self._retry_at(entry, attempt))
-            level = logging.INFO if attempt.error is None else logging.WARNING
-            log.log(level, "webhook %s %s: %s", hook.id, entry.event, attempt.status_code or attempt.error)
+        unrecorded = [entry.id for entry, _ in due]
+        try:
+            for entry, hook in due:
+                attempt = await self.attempt(client, entry, hook)
+                await asyncio.to_thread(self.repo.record, entry.id, attempt, self._retry_at(entry, attempt))
+                unrecorded.remove(entry.id)
+                level = logging.INFO if attempt.error is None else logging.WARNING
+                log.log(level, "webhook %s %s: %s", hook.id, entry.event, attempt.status_code or attempt.error)
+        finally:
+            if unrecorded:  # stopped midway: what it claimed and did not record is due again now
+                await asyncio.to_thread(self.repo.release, unrecorded, self.now())
         return len(due)
 
     def _retry_at(self, entry: WebhookOutboxRow, attempt: Attempt) -> datetime | None:
