@@ -101,8 +101,9 @@ class DeliveryWorker:
                 attempt = await self.attempt(client, entry, hook)
                 await asyncio.to_thread(self.repo.record, entry.id, attempt, self._retry_at(entry, attempt))
                 unrecorded.remove(entry.id)
+                outcome = attempt.status_code or attempt.error
                 level = logging.INFO if attempt.error is None else logging.WARNING
-                log.log(level, "webhook %s %s: %s", hook.id, entry.event, attempt.status_code or attempt.error)
+                log.log(level, "webhook %s %s: %s", hook.id, entry.event, outcome)
         finally:
             if unrecorded:  # stopped midway: what it claimed and did not record is due again now
                 await asyncio.to_thread(self.repo.release, unrecorded, self.now())
