@@ -77,7 +77,11 @@ class RedisBus:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        # a later start (another event loop: test apps) begins afresh; listeners subscribe again
         self._tasks = []
+        self._outgoing = asyncio.Queue(maxsize=self._outgoing.maxsize)
+        self._wanted = asyncio.Queue()
+        self._confirmed.clear()
 
     # -- subscriptions -----------------------------------------------------------------------
     def _unsubscribe(self, sub: Subscription) -> None:

@@ -94,3 +94,31 @@ async def test_a_listener_opened_and_closed_many_times_leaves_nothing_behind(pro
     async with b.subscribe("i1", "recruiter") as sub:
         await a.publish("i1", event("thinking"))
         assert [e.type for e in await drain(sub, 1)] == ["thinking"]
+
+
+async def test_on_redis_a_server_listens_to_a_channel_only_while_it_has_listeners(redis_url):
+    import redis.asyncio
+
+    from store.backends import make_backends
+
+    publisher, watcher = make_backends(redis_url), make_backends(redis_url)
+    client = redis.asyncio.from_url(redis_url)
+    try:
+        sub = watcher.bus.subscribe("i1", "recruiter")
+        assert await sub.ready()
+        channel = "intervox:events:i1"
+        assert (await client.pubsub_numsub(channel))[0][1] == 1
+        await client.publish(channel, b"not json")  # ignored, and the bus goes on
+        await client.publish(channel, b'{"origin": "x", "event": {"type": "no-such-type"}}')
+        await publisher.bus.publish("i1", event("thinking"))
+        assert [e.type for e in await drain(sub, 1)] == ["thinking"]
+        sub.close()
+        for _ in range(50):
+            if (await client.pubsub_numsub(channel))[0][1] == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert (await client.pubsub_numsub(channel))[0][1] == 0
+    finally:
+        await client.aclose()
+        await publisher.close()
+        await watcher.close()
