@@ -37,14 +37,15 @@ def release_0_1_0(database_url, tmp_path) -> str:
     if database_url.startswith("sqlite"):
         shutil.copy(DATA / "release-0.1.0.db", tmp_path / "old.db")
         return f"sqlite:///{tmp_path}/old.db"
-    copy_release_0_1_0(database_url)
+    shutil.copy(DATA / "release-0.1.0.db", tmp_path / "source.db")  # opening it writes to it
+    copy_release_0_1_0(tmp_path / "source.db", database_url)
     return database_url
 
 
-def copy_release_0_1_0(url: str) -> None:
+def copy_release_0_1_0(path: Path, url: str) -> None:
     """Release 0.1.0's schema (revision 0001 is exactly it) and the fixture's rows, then the
     sequences moved past the copied ids, as anyone moving that database over would do."""
-    source = make_engine(f"sqlite:///{DATA / 'release-0.1.0.db'}")
+    source = make_engine(f"sqlite:///{path}")
     target = make_engine(url)
     with target.begin() as conn:
         _alembic(conn, "upgrade", "0001")
