@@ -19,7 +19,7 @@ from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
 from coding.service import CodingService
-from core.errors import ConsentRequired, InterviewEnded, LeaseLost, ModeMismatch
+from core.errors import ConsentRequired, InterviewEnded, InterviewHeldElsewhere, LeaseLost, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
 from media.recordings import Recordings
@@ -352,6 +352,15 @@ class Runtime:
         session.fence = held.token
         return held
 
+    async def _not_driven_elsewhere(self, interview_id: str) -> None:
+        """Ending or cancelling an interview another server drives would leave two servers
+        writing it: 409 until requests reach the server that holds it."""
+        holder = await self.backends.leases.holder(interview_id)
+        if holder is not None and holder.worker_id != self.worker_id:
+            raise InterviewHeldElsewhere(
+                "another server is running this interview", {"id": interview_id, "worker": holder.worker_id}
+            )
+
     def _lost(self, interview_id: str) -> None:
         """Another worker took the interview over: stop driving it here, forget its state."""
         self._sessions.pop(interview_id, None)
@@ -426,6 +435,7 @@ class Runtime:
     async def end(self, interview_id: str) -> dict[str, Any]:
         """End a started interview now (its report is written); a finished one answers with
         its report, a scheduled or cancelled one cannot be ended."""
+        await self._not_driven_elsewhere(interview_id)
         session = await self.session(interview_id)
         if session.status in ("scheduled", "cancelled"):
             raise InterviewEnded(f"this interview is {session.status}", {"status": session.status})
@@ -441,6 +451,7 @@ class Runtime:
 
     async def cancel(self, interview_id: str) -> None:
         """A recruiter calls the interview off: the candidate is told, the media closes."""
+        await self._not_driven_elsewhere(interview_id)
         session = await self.session(interview_id)
         if session.finished:
             raise InterviewEnded("this interview has already ended", {"status": session.status})

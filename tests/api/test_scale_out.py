@@ -115,5 +115,9 @@ def test_one_worker_drives_a_spoken_interview_at_a_time(servers):
         call.send_json({"event": "start", "start": start})
         call.receive_json()
     assert closed.value.code == 1013
+    runtime_b.repo.update(audio["id"], status="in_progress")  # as if a had started it
+    for verb in ("end", "cancel"):  # nor does it end what a drives
+        r = b.post(f"/api/v1/interviews/{audio['id']}/{verb}", headers=b.recruiter)  # type: ignore[attr-defined]
+        assert_error(r, 409, "INTERVIEW_HELD_ELSEWHERE")
     a.portal.call(runtime_a.driving.release_all)
     assert b.portal.call(runtime_b.backends.leases.holder, audio["id"]) is None
