@@ -1,4 +1,5 @@
-# Intervox server image: embedded defaults (SQLite in /data, tiny.en, Piper joe; espeak-ng as the fallback voice).
+# Intervox server image: embedded defaults (SQLite in /data, tiny.en, Piper joe; espeak-ng as the fallback voice);
+# the PostgreSQL and Redis clients are installed, so INTERVOX_DATABASE_URL and INTERVOX_REDIS_URL scale it out.
 # Coding interviews run candidates' code with Debian's python3 and node in bubblewrap sandboxes, which need
 # user namespaces: run the container with `--security-opt seccomp=unconfined` (or a profile allowing them);
 # without, /health says `coding: unavailable` and coding interviews are refused.
@@ -22,7 +23,7 @@ COPY workspace workspace
 COPY web web
 COPY llm llm
 COPY coding coding
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir '.[postgres,redis]' \
  && pip install --no-cache-dir --no-deps -r requirements/vision-no-deps.txt \
  && mkdir -p /usr/local/share/intervox/node \
  && cp coding/eslint/package.json coding/eslint/package-lock.json /usr/local/share/intervox/node/ \

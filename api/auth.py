@@ -35,7 +35,7 @@ async def principal_for(conn: HTTPConnection, runtime: Runtime, token: str | Non
     if not is_recruiter_credential(token):
         raise Forbidden("a join token opens only the candidate's routes of its interview")
     principal = await asyncio.to_thread(runtime.accounts.principal, token)
-    runtime.limiter.hit(runtime.settings.rate_limit.per_user, "user", principal.rate_key)
+    await runtime.limiter.hit(runtime.settings.rate_limit.per_user, "user", principal.rate_key)
     conn.state.principal = principal
     return principal
 
@@ -93,7 +93,7 @@ async def candidate_interview(interview_id: str, request: Request, runtime: Runt
     """The interview in the path, opened by its join token; rate-limited per interview."""
     interview = await asyncio.to_thread(runtime.repo.get, interview_id)
     check_join_token(runtime, interview, bearer(request))
-    runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview.id)
+    await runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview.id)
     return interview
 
 

@@ -185,7 +185,7 @@ class ClientRateLimit:
             ip = client[0] if client else "unknown"
             limiter, rule = self.runtime.limiter, self.runtime.settings.rate_limit.per_ip
             try:
-                limiter.hit(rule, "ip", ip)
+                await limiter.hit(rule, "ip", ip)
             except IntervoxError as exc:
                 body = json.dumps(error_body(exc.code, exc.message, exc.details))
                 headers = [(b"content-type", b"application/json")]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+import socket
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
 from coding.service import CodingService
-from core.errors import ConsentRequired, InterviewEnded, ModeMismatch
+from core.errors import ConsentRequired, InterviewEnded, InterviewHeldElsewhere, LeaseLost, ModeMismatch
 from core.events import event, utc_now
 from llm import LlmClient
 from media.recordings import Recordings
@@ -27,16 +28,21 @@ from media.webrtc.transport import WebRtcTransport
 from orchestrator.coding_session import CodingSession
 from orchestrator.coding_voice import CodingVoiceAgent
 from orchestrator.interviewer import ACKNOWLEDGEMENTS, make_interviewer
+from orchestrator.lease_holder import HeldInterviews, HeldLease
+from orchestrator.live import LiveFeed
 from orchestrator.llm_grading import LlmGrader
 from orchestrator.llm_interviewer import FallbackInterviewer, LlmInterviewer
 from orchestrator.personas import load_personas
+from orchestrator.refine_jobs import QUEUE as REFINE_QUEUE
+from orchestrator.refine_jobs import RefineJobs
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.voice import VoiceAgent
 from store.accounts import AccountRepository
-from store.bus import InProcessBus
+from store.backends import make_backends
 from store.coding import CodingRepository
 from store.db import make_session_factory
+from store.queue import QueueOptions
 from store.repository import InterviewRepository
 from store.retention import RetentionRepository
 from store.shares import ShareRepository
@@ -81,6 +87,11 @@ def make_refiner(settings: Settings) -> Refiner | None:
         log.warning("accurate pass off: %s is the live model already", model)
         return None
     return Refiner(lambda: WhisperEngine(options), model)
+
+
+def new_worker_id() -> str:
+    """Who this process is among the workers (its leases and live state carry it)."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
 def load_secret_key(settings: Settings) -> str:
@@ -128,7 +139,12 @@ class Runtime:
         self.coding = CodingService(CodingRepository(sessions), runner, settings.coding.options())
         self._background: list[asyncio.Task[None]] = []
         self.limiter = RateLimiter(settings.rate_limit.storage_url, enabled=settings.rate_limit.enabled)
-        self.bus = InProcessBus()
+        # what the processes serving interviews share (in-process, or Redis by INTERVOX_REDIS_URL):
+        # the event bus, live session state, and the lease each worker drives an interview under
+        self.backends = make_backends(settings.redis_url)
+        self.bus = self.backends.bus
+        self.worker_id = new_worker_id()
+        self.driving = HeldInterviews(self.backends.leases, self.repo, self.worker_id, settings.lease_ttl_s)
         self.status_feed = StatusFeed(self.bus, self.webhooks)  # status changes: dashboards, webhooks
         self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
         if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
@@ -143,6 +159,9 @@ class Runtime:
         self.llm_grader = LlmGrader(self.llm, settings.llm.timeout_s) if self.llm is not None else None
         self.stt: TranscriptionWorker | None = None
         self.refiner: Refiner | None = None  # the accurate second pass, when configured
+        # its jobs (answers to transcribe again) in a queue that outlives the process with Redis
+        refine_queue = self.backends.queue(REFINE_QUEUE, QueueOptions(visibility_s=120, max_len=128))
+        self.refine_jobs = RefineJobs(refine_queue, self.repo, self.bus, self.worker_id)
         self.smart_turn: smart_turn.SmartTurn | None = None  # None: turns decided from the text alone
         self.tts: SpeechSynthesizer = make_synthesizer(settings.tts.options())
         self._voices: dict[str, SpeechSynthesizer] = {}
@@ -185,6 +204,8 @@ class Runtime:
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
         self.refiner = await asyncio.to_thread(make_refiner, self.settings)
+        if self.refiner is not None:  # this process re-transcribes answers from the durable queue
+            self._background.append(asyncio.ensure_future(self.refine_jobs.run(self.refiner)))
         if self.settings.turns.smart_turn:
             self.smart_turn = await asyncio.to_thread(smart_turn.load, self.settings.turns.smart_turn_model)
         # each voice loaded before the first hand-over, with the acknowledgements that open most
@@ -251,6 +272,8 @@ class Runtime:
         if self.vision is not None:
             self.vision.close()
         self.coding.close()
+        await self.driving.release_all()
+        await self.backends.close()
 
     async def session(self, interview_id: str) -> InterviewSession:
         """The live session of an interview (loaded from the store on first use)."""
@@ -270,6 +293,7 @@ class Runtime:
                 )
                 session.llm_grader = self.llm_grader
                 session.on_lifecycle = self.status_feed
+                session.live_feed = LiveFeed(session, self.backends.live, self.worker_id)
                 if isinstance(session, CodingSession):  # the conversation is about the code
                     await configure_coding(session, self.coding, self.settings.coding)
                 self._sessions[interview_id] = session
@@ -308,15 +332,51 @@ class Runtime:
             )
         if session.interview.consented_at is None:
             raise ConsentRequired("the candidate has not agreed to the recording yet (POST .../consent)")
-        transport = WebRtcTransport(self.settings.webrtc.options())
-        answer = await transport.accept(sdp, type_)
-        await self.attach(session, transport)
+        held = await self._drive(session)  # before any media: another worker may hold it
+        try:
+            transport = WebRtcTransport(self.settings.webrtc.options())
+            answer = await transport.accept(sdp, type_)
+            await self.attach(session, transport, held)
+        finally:
+            self.driving.let_go(session.id, held)  # the agent holds it now, or nobody
         return answer.sdp
 
-    async def attach(self, session: InterviewSession, transport: Transport) -> VoiceAgent:
-        """Run the interview over this connection; a newer one replaces an older one."""
+    async def _drive(self, session: InterviewSession) -> HeldLease:
+        """This worker's lease on the interview, its token on the session's writes
+        (InterviewHeldElsewhere while another worker drives it)."""
+        try:
+            held = await self.driving.take(session.id, on_lost=lambda _: self._lost(session.id))
+        except LeaseLost:  # another worker wrote since this one loaded it: load it again next time
+            self._sessions.pop(session.id, None)
+            raise
+        session.fence = held.token
+        return held
+
+    async def _not_driven_elsewhere(self, interview_id: str) -> None:
+        """Ending or cancelling an interview another server drives would leave two servers
+        writing it: 409 until requests reach the server that holds it."""
+        holder = await self.backends.leases.holder(interview_id)
+        if holder is not None and holder.worker_id != self.worker_id:
+            raise InterviewHeldElsewhere(
+                "another server is running this interview", {"id": interview_id, "worker": holder.worker_id}
+            )
+
+    def _lost(self, interview_id: str) -> None:
+        """Another worker took the interview over: stop driving it here, forget its state."""
+        self._sessions.pop(interview_id, None)
+        asyncio.ensure_future(self._replace_agent(interview_id))
+
+    async def attach(
+        self, session: InterviewSession, transport: Transport, held: HeldLease | None = None
+    ) -> VoiceAgent:
+        """Run the interview over this connection, under this worker's lease on it; a newer
+        connection replaces an older one."""
         await self._replace_agent(session.id)
         assert self.stt is not None, "runtime not started"
+        if held is None or held.lost.is_set():
+            held = await self._drive(session)
+        else:
+            held = await self.driving.take(session.id)  # one more user of the same lease
         coding = isinstance(session, CodingSession)  # silence is the candidate working, not a pause
         agent = (CodingVoiceAgent if coding else VoiceAgent)(
             session,
@@ -328,15 +388,19 @@ class Runtime:
             vision_fps=self.settings.vision.fps,
             beam_size=self.settings.stt.phone_beam_size if transport.kind == "phone" else None,
             voices=self.voice,
-            refiner=self.refiner,
+            refine=self.refine_jobs if self.refiner is not None else None,
             smart_turn=self.smart_turn,
             recordings=self.recordings if self.settings.recording.enabled else None,
         )
         session.live_stt_model = served_name(self.settings.stt.model)
         task = asyncio.ensure_future(agent.run())
-        task.add_done_callback(lambda _: self.evict(session.id))
+        task.add_done_callback(lambda _: self._agent_done(session.id, held))
         self._agents[session.id] = (agent, task)
         return agent
+
+    def _agent_done(self, interview_id: str, held: HeldLease) -> None:
+        self.driving.let_go(interview_id, held)
+        self.evict(interview_id)
 
     async def _replace_agent(self, interview_id: str) -> None:
         old = self._agents.pop(interview_id, None)
@@ -371,6 +435,7 @@ class Runtime:
     async def end(self, interview_id: str) -> dict[str, Any]:
         """End a started interview now (its report is written); a finished one answers with
         its report, a scheduled or cancelled one cannot be ended."""
+        await self._not_driven_elsewhere(interview_id)
         session = await self.session(interview_id)
         if session.status in ("scheduled", "cancelled"):
             raise InterviewEnded(f"this interview is {session.status}", {"status": session.status})
@@ -386,6 +451,7 @@ class Runtime:
 
     async def cancel(self, interview_id: str) -> None:
         """A recruiter calls the interview off: the candidate is told, the media closes."""
+        await self._not_driven_elsewhere(interview_id)
         session = await self.session(interview_id)
         if session.finished:
             raise InterviewEnded("this interview has already ended", {"status": session.status})

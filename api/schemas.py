@@ -194,6 +194,16 @@ class RecordingPublic(BaseModel):
     video_url: str | None = None  # the candidate's camera (video/webm, same clock), when recorded
 
 
+class LivePublic(BaseModel):
+    """How a running interview stands, as the worker driving it last said (any process reads it)."""
+
+    worker_id: str
+    phase: str
+    question_id: str | None
+    time_remaining_s: float
+    updated_at: float  # unix time
+
+
 class InterviewPublic(BaseModel):
     id: str
     status: str
@@ -222,6 +232,8 @@ class InterviewPublic(BaseModel):
     # recruiters reading one interview: its recording's parts ([] when none); null in lists
     # and in the candidate's view
     recordings: list[RecordingPublic] | None = None
+    # recruiters reading one interview while a worker drives it; null otherwise
+    live: LivePublic | None = None
 
 
 class InterviewListItem(InterviewPublic):

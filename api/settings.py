@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from coding.lint import LintOptions
@@ -281,6 +281,10 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str | None = None  # base of join_url; defaults to the request's own URL
     database_url: str = "sqlite:///./data/intervox.db"
+    # Redis shared by several processes: the event bus, session leases, live session state, work
+    # queues and (unless rate_limit.storage_url says otherwise) rate limits; empty: in-process
+    redis_url: str = ""
+    lease_ttl_s: float = Field(15.0, ge=1, le=600)  # a worker that stops renewing loses its interviews
     data_dir: str = ""  # the secret key and recordings; default: the SQLite file's folder, or ./data
     secret_key: str = ""  # signs access tokens; generated and kept in the data folder when empty
     admin_email: str = ""  # the first admin, created at start with its organisation when missing
@@ -308,6 +312,13 @@ class Settings(BaseSettings):
     retention: RetentionSettings = RetentionSettings()
     recording: RecordingSettings = RecordingSettings()
     coding: CodingSettings = CodingSettings()
+
+    @model_validator(mode="after")
+    def _limits_follow_redis(self) -> Settings:
+        """Rate limits are shared through Redis too, unless their storage was chosen."""
+        if self.redis_url and "storage_url" not in self.rate_limit.model_fields_set:
+            self.rate_limit = self.rate_limit.model_copy(update={"storage_url": self.redis_url})
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -96,3 +96,16 @@ class SandboxUnavailable(IntervoxError):
     """Coding interviews need the bubblewrap sandbox; without it they refuse to start."""
 
     code, status = "SANDBOX_UNAVAILABLE", 503
+
+
+class LeaseLost(Conflict):
+    """A write carried a fencing token older than the store has seen: another worker took
+    the interview over (this one was paused or cut off past its lease) and must stop driving it."""
+
+    code = "LEASE_LOST"
+
+
+class InterviewHeldElsewhere(Conflict):
+    """Another worker drives this interview now (it holds the interview's lease)."""
+
+    code, retryable = "INTERVIEW_HELD_ELSEWHERE", True

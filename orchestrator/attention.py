@@ -76,5 +76,8 @@ class AttentionMonitor:
         batch, self._unsaved = self._unsaved, []
         if batch:
             await asyncio.to_thread(
-                self.session.repo.add_attention_samples, self.session.id, [s.to_dict() for s in batch]
+                self.session.repo.add_attention_samples,
+                self.session.id,
+                [s.to_dict() for s in batch],
+                self.session.fence,
             )

@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING, Any
 from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
+from orchestrator.live import LIVE_EVENTS
 from orchestrator.report import build_report
+from orchestrator.revisions import Revisions
 from store.bus import EventBus
 from store.models import InterviewRow, QuestionRow, SegmentRow
 from store.repository import InterviewRepository
 
 if TYPE_CHECKING:
     from orchestrator.grading import Grade
+    from orchestrator.live import LiveFeed
     from orchestrator.llm_grading import LlmGrader
-    from stt.whisper import Transcript
 
 log = logging.getLogger(__name__)
 # Told when an interview starts (`interview.started`), ends (`interview.completed`) and its report
@@ -68,11 +70,14 @@ class InterviewRecord:
         self.live_stt_model: str | None = None
         self.last_answer: SegmentRow | None = None
         self._answer_slots: dict[int, tuple[str, int]] = {}
-        self._revisions: set[asyncio.Task[None]] = set()
+        self.revisions = Revisions(bus, interview.id, self._apply_revision)
         self.revision_wait_s = 15.0  # `finish` waits this long at most for pending revisions
-        self._revisions_closed = False  # set once `finish` stops waiting for them
         self.on_lifecycle: LifecycleHook | None = None
         self.coding_grader: CodingGrader | None = None
+        # the fencing token of this worker's lease on the interview, carried by every write
+        # (store/repository.py), and the feed that shows other processes how it stands
+        self.fence: int | None = None
+        self.live_feed: LiveFeed | None = None
         self._sync_clock()
 
     def restart_clock(self) -> None:
@@ -134,12 +139,14 @@ class InterviewRecord:
     async def update(self, **fields: Any) -> None:
         for name, value in fields.items():
             setattr(self.interview, name, value)
-        await asyncio.to_thread(self.repo.update, self.id, **fields)
+        await asyncio.to_thread(self.repo.update, self.id, self.fence, **fields)
 
     # -- events -----------------------------------------------------------
     async def emit(self, ev: Event) -> None:
         """Publish now; persist in order in the background (off the turn's critical path)."""
         await self.bus.publish(self.id, ev)
+        if self.live_feed is not None and ev.type in LIVE_EVENTS:
+            self.live_feed.changed()
         self._writes.put_nowait(ev)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.ensure_future(self._write_events())
@@ -148,7 +155,7 @@ class InterviewRecord:
         while not self._writes.empty():
             ev = self._writes.get_nowait()
             try:
-                await asyncio.to_thread(self.repo.add_event, self.id, ev)
+                await asyncio.to_thread(self.repo.add_event, self.id, ev, self.fence)
             except Exception:  # an event log failure must not end the interview
                 log.exception("could not store event %s", ev.type)
 
@@ -213,7 +220,7 @@ class InterviewRecord:
             interrupted=interrupted,
             stt_model=self.live_stt_model if speaker == "candidate" else None,
         )
-        await asyncio.to_thread(self.repo.add_segment, row)
+        await asyncio.to_thread(self.repo.add_segment, row, self.fence)
         if self.interview.started_at is None:
             self._spoke_before_start = True
         if speaker == "candidate":
@@ -241,65 +248,25 @@ class InterviewRecord:
         )
 
     # -- the accurate second pass --------------------------------------------
-    def revise_later(self, segment: SegmentRow, transcript: Awaitable[Transcript], model: str) -> None:
-        """Replace `segment`'s text with `transcript` when it arrives (`finish` waits for it);
-        if it fails, the fast text stays."""
-        task = asyncio.ensure_future(self._revise_when_ready(segment, transcript, model))
-        self._revisions.add(task)
-        task.add_done_callback(self._revisions.discard)
+    def expect_revision(self, segment: SegmentRow) -> None:
+        """The accurate pass will revise `segment` (orchestrator/refine_jobs.py): grade with its
+        text when it comes, and let `finish` wait for it a while."""
+        self.revisions.expect(segment)
 
-    async def _revise_when_ready(
-        self, segment: SegmentRow, transcript: Awaitable[Transcript], model: str
-    ) -> None:
-        try:
-            result = await transcript
-            if self._revisions_closed:  # the report is written: transcript and report stay alike
-                log.warning("interview %s: segment %s revised too late; fast text kept", self.id, segment.id)
-                return
-            await self.revise(segment, result, model)
-        except Exception as exc:  # busy or broken: the fast text is already stored
-            log.warning(
-                "interview %s: segment %s keeps its fast text (%s: %s)",
-                self.id,
-                segment.id,
-                type(exc).__name__,
-                exc,
-            )
-
-    async def revise(self, segment: SegmentRow, transcript: Transcript, model: str) -> bool:
-        """Store the accurate pass's text and words for `segment`, use it for grading and the
-        report, and tell listeners (`transcript` with `revised: true`). An empty result (the
-        accurate model heard nothing) keeps the fast text. Returns whether it replaced."""
-        if transcript.empty:
-            return False
-        words = [
-            {
-                "word": w.text,
-                "start": round(segment.start + w.start, 3),
-                "end": round(segment.start + w.end, 3),
-                "probability": round(w.probability, 3),
-            }
-            for w in transcript.words
-        ]
-        await asyncio.to_thread(self.repo.revise_segment, segment.id, transcript.text, words, model)
-        segment.text, segment.words, segment.stt_model = transcript.text, words, model
+    def _apply_revision(self, segment: SegmentRow, text: str, words: list[Any], model: str) -> None:
+        """A worker stored the accurate text: the session grades and reports with it too."""
+        segment.text, segment.words, segment.stt_model = text, words, model
         slot = self._answer_slots.get(segment.id)
         if slot is not None and slot[1] < len(self._answers.get(slot[0], [])):
-            self._answers[slot[0]][slot[1]] = transcript.text
-        await self.emit(self._transcript_event(segment, revised=True, stt_model=model))
-        return True
+            self._answers[slot[0]][slot[1]] = text
 
     async def _wait_for_revisions(self) -> None:
-        pending = list(self._revisions)
-        if not pending:
-            self._revisions_closed = True
-            return
-        _, late = await asyncio.wait(pending, timeout=self.revision_wait_s)
-        self._revisions_closed = True
+        """Wait for the revisions under way (a while), then make the transcript final: the
+        report reads it, and a revision stored later would make them disagree."""
+        late = await self.revisions.wait(self.revision_wait_s)
         if late:
-            log.warning(
-                "interview %s: %d answers keep their fast text (accurate pass too slow)", self.id, len(late)
-            )
+            log.warning("interview %s: %d answers keep their fast text (accurate pass slow)", self.id, late)
+        await asyncio.to_thread(self.repo.close_transcript, self.id, utc_now(), self.fence)
 
     async def finish(self, reason: str = "completed") -> dict[str, Any]:
         """End the interview, write the report, announce it. Idempotent."""
@@ -361,7 +328,7 @@ class InterviewRecord:
             grades,
             coding,
         )
-        await asyncio.to_thread(self.repo.save_report, self.id, report)
+        await asyncio.to_thread(self.repo.save_report, self.id, report, self.fence)
         await self.announce("report.ready", report)
         await self.emit(event("phase_update", phase="completed"))
         await self.emit(

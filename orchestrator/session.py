@@ -235,7 +235,7 @@ class InterviewSession(InterviewRecord):
         q = self.current
         assert q is not None
         q.skipped = True
-        await asyncio.to_thread(self.repo.mark_skipped, q.id)
+        await asyncio.to_thread(self.repo.mark_skipped, q.id, self.fence)
         await self.emit(event("phase_update", phase="questions", skipped=q.question_id))
         if self.interview.question_index >= len(self.questions) - 1 or self.time_remaining() <= 0:
             return await self._close()
@@ -309,7 +309,7 @@ class InterviewSession(InterviewRecord):
         fields = retarget(q, replacement, level)
         for name, value in fields.items():
             setattr(q, name, value)
-        await asyncio.to_thread(self.repo.update_question, q.id, **fields)
+        await asyncio.to_thread(self.repo.update_question, q.id, self.fence, **fields)
 
     async def _advance(self, say: SayKind, decision: Decision | None = None) -> Reply:
         await self._adapt_next()

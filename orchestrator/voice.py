@@ -29,12 +29,12 @@ from orchestrator import consent
 from orchestrator.attention import AttentionMonitor
 from orchestrator.playback import Playback
 from orchestrator.recording import LiveRecording
+from orchestrator.refine_jobs import RefineJob, RefineJobs
 from orchestrator.replies import Reply
 from orchestrator.session import InterviewSession
 from orchestrator.speaker import Speaker
 from store.bus import Subscription
 from store.models import SegmentRow
-from stt.refine import Refiner
 from stt.segmenter import SegmenterEvent, SpeechSegmenter, VadOptions
 from stt.smart_turn import SmartTurn, TurnProbability
 from stt.turns import EndOfTurn, TurnOptions
@@ -91,12 +91,12 @@ class VoiceAgent(Speaker):
         vision_fps: float = 4.0,
         beam_size: int | None = None,
         voices: Callable[[str | None], SpeechSynthesizer] | None = None,
-        refiner: Refiner | None = None,
+        refine: RefineJobs | None = None,
         smart_turn: SmartTurn | None = None,
         recordings: Recordings | None = None,
     ) -> None:
         self.beam_size = beam_size  # narrow-band phone audio is worth a wider beam
-        self.refiner = refiner  # the accurate second pass over each finished answer
+        self.refine = refine  # the accurate second pass over each finished answer (a durable queue)
         self.session, self.transport, self.stt, self.tts = session, transport, stt, tts
         self.voices = voices or (lambda _voice: tts)  # a persona's voice, or the configured one
         self.options = options or VoiceOptions()
@@ -394,10 +394,19 @@ class VoiceAgent(Speaker):
 
     def _refine(self, segment: SegmentRow | None, audio: np.ndarray | None) -> None:
         """Hand a stored answer to the accurate pass; its text replaces the fast one's later."""
-        if self.refiner is None or segment is None or audio is None or segment.id is None:
+        if self.refine is None or segment is None or audio is None or segment.id is None:
             return
-        job = self.refiner.transcribe(audio, self.beam_size)
-        self.session.revise_later(segment, job, self.refiner.model)
+        self.session.expect_revision(segment)
+        job = RefineJob(self.session.id, segment.id, segment.start, self.beam_size, audio)
+        self._spawn(self._queue_refinement(job))
+
+    async def _queue_refinement(self, job: RefineJob) -> None:
+        assert self.refine is not None
+        try:
+            await self.refine.submit(job)
+        except Exception as exc:  # queue full or unreachable: the fast text stays
+            log.warning("interview %s: answer not re-transcribed (%s)", self.session.id, exc)
+            self.session.revisions.failed(job.segment_id)
 
     async def _keep_partial_answer(self) -> None:
         """The connection ended mid-answer: store what was said so far."""

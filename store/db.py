@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 BASELINE = "0001"  # the schema of release 0.1.0, made before Alembic
+MIGRATION_LOCK = 0x1A7E_4B0C  # PostgreSQL advisory lock held while one server migrates
 
 
 def make_engine(url: str) -> Engine:
@@ -33,7 +35,27 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        # PostgreSQL's text cannot hold NUL characters (SQLite's can): a NUL typed by a
+        # candidate, pasted into a search or produced by an LLM would fail the whole write or
+        # query; it carries no meaning in any of our texts, so it is dropped on the way in
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _without_nul(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    return statement, _strip_nul(parameters)
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_strip_nul(v) for v in value)
+    return value
 
 
 def migrate(engine: Engine) -> str | None:
@@ -47,6 +69,8 @@ def migrate(engine: Engine) -> str | None:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
         with conn.begin():
+            if engine.dialect.name == "postgresql":  # servers starting together migrate one at a time
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             current = MigrationContext.configure(conn).get_current_revision()
             if current is None and inspect(conn).has_table("interviews"):
                 current = BASELINE

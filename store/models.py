@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.events import utc_now
@@ -121,6 +121,11 @@ class InterviewRow(Base):
     # coding interviews: the task (the shipped bank's id or an organisation's) and its language
     task_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     code_language: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # the newest fencing token of a worker driving it (store/lease.py): writes with an older
+    # one are refused, so a worker that lost the interview's lease cannot overwrite its successor
+    lease_token: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # when the report read the transcript: the accurate pass changes it no more after that
+    transcript_final_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class QuestionRow(Base):

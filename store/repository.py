@@ -1,4 +1,12 @@
-"""Reading and writing interviews. Every method is one short transaction."""
+"""Reading and writing interviews. Every method is one short transaction.
+
+The writes a worker makes while it drives an interview take `fence`, the fencing token of its
+lease on the interview (store/lease.py). Such a write first raises the interview's
+`lease_token` to `fence` in the same transaction, and is refused (`LeaseLost`, nothing written)
+when the interview has seen a newer token: a worker that lost its lease (paused or cut off
+past it) cannot overwrite the worker that took over. The row update also serialises
+concurrent fenced writes on PostgreSQL (the row is locked until commit). Writes without a
+fence (recruiters' changes, a single process without leases) are not checked."""
 
 from __future__ import annotations
 
@@ -6,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import InterviewNotFound
+from core.errors import InterviewNotFound, LeaseLost
 from core.events import Event
 from store.coding import CODING_DATA
 from store.models import AttentionSampleRow, EventRow, InterviewRow, QuestionRow, ReportRow, SegmentRow
@@ -28,11 +36,36 @@ class InterviewFilter:
     candidate_id: str | None = None
 
 
+def _check_fence(s: Session, interview_id: str, fence: int | None) -> None:
+    """Raise the interview's token to `fence`, or refuse when it has seen a newer one."""
+    if fence is None:
+        return
+    raised = s.execute(
+        update(InterviewRow)
+        .where(
+            InterviewRow.id == interview_id,
+            or_(InterviewRow.lease_token.is_(None), InterviewRow.lease_token <= fence),
+        )
+        .values(lease_token=fence)
+    )
+    if raised.rowcount != 1:  # type: ignore[attr-defined]
+        raise LeaseLost(
+            f"interview {interview_id} is driven under a newer lease than token {fence}",
+            {"id": interview_id, "token": fence},
+        )
+
+
 class InterviewRepository:
     """Blocking repository; async callers use it through `asyncio.to_thread`."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+
+    def claim(self, interview_id: str, fence: int) -> None:
+        """A new lease holder's first write: from now on older tokens are refused (LeaseLost
+        when this token is already stale)."""
+        with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
 
     def ping(self) -> bool:
         """True when the database answers."""
@@ -132,8 +165,9 @@ class InterviewRepository:
                 s.execute(delete(table).where(table.interview_id == interview_id))  # type: ignore[attr-defined]
             s.execute(delete(InterviewRow).where(InterviewRow.id == interview_id))
 
-    def update(self, interview_id: str, **fields: Any) -> InterviewRow:
+    def update(self, interview_id: str, fence: int | None = None, **fields: Any) -> InterviewRow:
         with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
             row = s.get(InterviewRow, interview_id)
             if row is None:
                 raise InterviewNotFound(f"no interview {interview_id}", {"id": interview_id})
@@ -152,38 +186,77 @@ class InterviewRepository:
             s.execute(delete(QuestionRow).where(QuestionRow.interview_id == interview_id))
             s.add_all(questions)
 
-    def update_question(self, question_row_id: int, **fields: Any) -> None:
+    def update_question(self, question_row_id: int, fence: int | None = None, **fields: Any) -> None:
         with self._sessions.begin() as s:
             row = s.get(QuestionRow, question_row_id)
             if row is not None:
+                _check_fence(s, row.interview_id, fence)
                 for name, value in fields.items():
                     setattr(row, name, value)
 
-    def mark_skipped(self, question_row_id: int) -> None:
+    def mark_skipped(self, question_row_id: int, fence: int | None = None) -> None:
         with self._sessions.begin() as s:
             row = s.get(QuestionRow, question_row_id)
             if row is not None:
+                _check_fence(s, row.interview_id, fence)
                 row.skipped = True
 
-    def add_segment(self, segment: SegmentRow) -> SegmentRow:
+    def add_segment(self, segment: SegmentRow, fence: int | None = None) -> SegmentRow:
         with self._sessions.begin() as s:
+            _check_fence(s, segment.interview_id, fence)
             s.add(segment)
         return segment
 
-    def revise_segment(self, segment_id: int, text: str, words: list[Any], stt_model: str) -> None:
+    def revise_segment(
+        self, segment_id: int, text: str, words: list[Any], stt_model: str, fence: int | None = None
+    ) -> None:
         """The accurate pass's text replaces the fast one's (same segment, same times)."""
         with self._sessions.begin() as s:
             row = s.get(SegmentRow, segment_id)
             if row is not None:
+                _check_fence(s, row.interview_id, fence)
                 row.text, row.words, row.stt_model = text, words, stt_model
+
+    def store_revision(
+        self, interview_id: str, segment_id: int, text: str, words: list[Any], stt_model: str
+    ) -> SegmentRow | None:
+        """The accurate pass's text for a segment, from whichever worker ran it; None (nothing
+        written) once the interview's transcript is final or the segment is gone. The interview
+        row is share-locked first, so `close_transcript` waits for a revision under way and a
+        revision after it sees the transcript final (SQLite: one writer at a time)."""
+        open_ = select(InterviewRow.id).where(
+            InterviewRow.id == interview_id, InterviewRow.transcript_final_at.is_(None)
+        )
+        with self._sessions.begin() as s:
+            if s.scalar(open_.with_for_update(read=True)) is None:
+                return None
+            revised = s.execute(
+                update(SegmentRow)
+                .where(SegmentRow.id == segment_id, SegmentRow.interview_id.in_(open_))
+                .values(text=text, words=words, stt_model=stt_model)
+            )
+            if revised.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            return s.get(SegmentRow, segment_id)
+
+    def close_transcript(self, interview_id: str, at: datetime, fence: int | None = None) -> None:
+        """The report reads the transcript now: later revisions are not stored."""
+        with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
+            s.execute(
+                update(InterviewRow)
+                .where(InterviewRow.id == interview_id, InterviewRow.transcript_final_at.is_(None))
+                .values(transcript_final_at=at)
+            )
 
     def segments(self, interview_id: str) -> list[SegmentRow]:
         with self._sessions() as s:
             query = select(SegmentRow).where(SegmentRow.interview_id == interview_id)
             return list(s.scalars(query.order_by(SegmentRow.start, SegmentRow.id)))
 
-    def add_event(self, interview_id: str, event: Event) -> None:
+    def add_event(self, interview_id: str, event: Event, fence: int | None = None) -> None:
         with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
             s.add(EventRow(interview_id=interview_id, type=event.type, data=event.data, ts=event.ts))
 
     def events(self, interview_id: str) -> list[EventRow]:
@@ -191,8 +264,9 @@ class InterviewRepository:
             query = select(EventRow).where(EventRow.interview_id == interview_id)
             return list(s.scalars(query.order_by(EventRow.id)))
 
-    def save_report(self, interview_id: str, body: dict[str, Any]) -> None:
+    def save_report(self, interview_id: str, body: dict[str, Any], fence: int | None = None) -> None:
         with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
             s.merge(ReportRow(interview_id=interview_id, body=body))
 
     def report(self, interview_id: str) -> dict[str, Any] | None:
@@ -200,8 +274,11 @@ class InterviewRepository:
             row = s.get(ReportRow, interview_id)
         return None if row is None else row.body
 
-    def add_attention_samples(self, interview_id: str, samples: list[dict[str, Any]]) -> None:
+    def add_attention_samples(
+        self, interview_id: str, samples: list[dict[str, Any]], fence: int | None = None
+    ) -> None:
         with self._sessions.begin() as s:
+            _check_fence(s, interview_id, fence)
             s.add_all(AttentionSampleRow(interview_id=interview_id, **sample) for sample in samples)
 
     def attention_samples(self, interview_id: str) -> list[dict[str, Any]]:

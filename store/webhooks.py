@@ -4,9 +4,9 @@ transaction; async callers use them through `asyncio.to_thread`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import WebhookAttemptRow, WebhookOutboxRow, WebhookRow
@@ -61,8 +61,15 @@ class WebhookRepository:
             )
             return len(wanted)
 
-    def due(self, now: datetime, limit: int = 20) -> list[tuple[WebhookOutboxRow, WebhookRow]]:
-        """Pending entries whose time has come, oldest first, with their subscription."""
+    def due(
+        self, now: datetime, limit: int = 20, claim_s: float | None = None
+    ) -> list[tuple[WebhookOutboxRow, WebhookRow]]:
+        """Pending entries whose time has come, oldest first, with their subscription.
+
+        With `claim_s`, the entries returned are claimed: their next attempt moves `claim_s`
+        ahead, each by a conditional update, so of several servers sharing the outbox exactly
+        one gets each entry; `record` then sets its real next attempt. An entry whose claimer
+        died is due again once the claim runs out."""
         query = (
             select(WebhookOutboxRow, WebhookRow)
             .join(WebhookRow, WebhookRow.id == WebhookOutboxRow.webhook_id)
@@ -71,7 +78,32 @@ class WebhookRepository:
             .limit(limit)
         )
         with self._sessions() as s:
-            return [(row[0], row[1]) for row in s.execute(query)]
+            found = [(row[0], row[1]) for row in s.execute(query)]
+        if claim_s is None:
+            return found
+        return [entry for entry in found if self._claim(entry[0], now + timedelta(seconds=claim_s))]
+
+    def _claim(self, entry: WebhookOutboxRow, until: datetime) -> bool:
+        with self._sessions.begin() as s:
+            claimed = s.execute(
+                update(WebhookOutboxRow)
+                .where(
+                    WebhookOutboxRow.id == entry.id,
+                    WebhookOutboxRow.status == "pending",
+                    WebhookOutboxRow.next_attempt_at == entry.next_attempt_at,
+                )
+                .values(next_attempt_at=until)
+            )
+            return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+    def release(self, outbox_ids: list[int], now: datetime) -> None:
+        """Give claimed entries back (a server stopping midway): due again at once."""
+        with self._sessions.begin() as s:
+            s.execute(
+                update(WebhookOutboxRow)
+                .where(WebhookOutboxRow.id.in_(outbox_ids), WebhookOutboxRow.status == "pending")
+                .values(next_attempt_at=now)
+            )
 
     def next_due(self) -> datetime | None:
         """When the earliest pending entry is due (None when nothing is pending)."""

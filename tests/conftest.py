@@ -81,6 +81,68 @@ def shared_engines():
         yield engines
 
 
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real `redis-server` for this test session (per xdist worker), on a free port."""
+    from tests.servers import RedisServer
+
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The session's Redis, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(redis_server.url) as client:
+        client.flushall()
+    return redis_server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL cluster for this test session (per xdist worker), on a free port."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[postgres]')")
+    from tests.servers import shared_postgres, stop_shared_postgres
+
+    yield shared_postgres()
+    stop_shared_postgres()  # pytest-xdist workers end without running atexit handlers
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """An empty database of its own on the session's PostgreSQL."""
+    return postgres_server.database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path) -> str:
+    """The store's tests run on both databases: a SQLite file and a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/intervox.db"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=["inprocess", "redis"])
+async def processes(request):
+    """The shared-state backends (store/backends.py) of two processes. In-process they are one
+    and the same (nothing in-process spans processes); on Redis each has its own connection, as
+    two servers would."""
+    from store.backends import make_backends
+
+    if request.param == "inprocess":
+        one = make_backends()
+        pair = (one, one)
+    else:
+        url = request.getfixturevalue("redis_url")
+        pair = (make_backends(url), make_backends(url))
+    yield pair
+    for backends in {id(b): b for b in pair}.values():
+        await backends.close()
+
+
 @pytest.fixture(autouse=True)
 def serial_when_marked(request):
     """Tests marked `serial` run alone, even with pytest-xdist workers: they hold a budget
@@ -104,6 +166,14 @@ def serial_when_marked(request):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Serial tests first: at the start both workers run them (one at a time) instead of one
+    """Tests on a real server carry its marker (`-m redis`, `-m postgres`, or `-m "not postgres"`).
+    Serial tests first: at the start both workers run them (one at a time) instead of one
     worker idling, gate closed, until the other's minute-long interview test ends."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "redis_url" in names or "redis_server" in names or params.get("processes") == "redis":
+            item.add_marker(pytest.mark.redis)
+        if "postgres_url" in names or params.get("database_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)
     items.sort(key=lambda item: item.get_closest_marker("serial") is None)

@@ -2,6 +2,8 @@
 
 Runs in the server process (started and stopped with the app). The outbox is in the
 database, so a restart only delays a delivery: the next process sends what is pending.
+Several servers on one database each run one: an entry is claimed before it is sent
+(store/webhooks.py), so only one of them sends it.
 Redirects are not followed (a redirect could point anywhere, inside the network too)."""
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ async def check_target(url: str, allow_private: bool) -> None:
 
 
 class DeliveryWorker:
-    """One per process. `run()` until cancelled; `deliver_due()` sends what is due once."""
+    """One per server process. `run()` until cancelled; `deliver_due()` sends what is due once."""
 
     def __init__(
         self,
@@ -89,12 +91,22 @@ class DeliveryWorker:
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """Send every entry due now, one after another; how many were attempted."""
-        due = await asyncio.to_thread(self.repo.due, self.now())
-        for entry, hook in due:
-            attempt = await self.attempt(client, entry, hook)
-            await asyncio.to_thread(self.repo.record, entry.id, attempt, self._retry_at(entry, attempt))
-            level = logging.INFO if attempt.error is None else logging.WARNING
-            log.log(level, "webhook %s %s: %s", hook.id, entry.event, attempt.status_code or attempt.error)
+        # claimed for longer than an attempt can take: other servers sending from the same
+        # outbox skip these entries meanwhile
+        claim_s = self.options.timeout_s + 30
+        due = await asyncio.to_thread(self.repo.due, self.now(), 20, claim_s)
+        unrecorded = [entry.id for entry, _ in due]
+        try:
+            for entry, hook in due:
+                attempt = await self.attempt(client, entry, hook)
+                await asyncio.to_thread(self.repo.record, entry.id, attempt, self._retry_at(entry, attempt))
+                unrecorded.remove(entry.id)
+                outcome = attempt.status_code or attempt.error
+                level = logging.INFO if attempt.error is None else logging.WARNING
+                log.log(level, "webhook %s %s: %s", hook.id, entry.event, outcome)
+        finally:
+            if unrecorded:  # stopped midway: what it claimed and did not record is due again now
+                await asyncio.to_thread(self.repo.release, unrecorded, self.now())
         return len(due)
 
     def _retry_at(self, entry: WebhookOutboxRow, attempt: Attempt) -> datetime | None:

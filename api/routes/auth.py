@@ -27,13 +27,13 @@ async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOu
     account = ("login-failures-account", email)  # one account guessed from many addresses
     lock = runtime.login_locks.setdefault(email, asyncio.Lock())
     async with lock:  # parallel guesses at one account queue here, so each sees the failures before it
-        runtime.limiter.check(rule, *keys)  # 429 after too many failures, before any password work
-        runtime.limiter.check(ACCOUNT_RULE, *account)
+        await runtime.limiter.check(rule, *keys)  # 429 after too many failures, before any password work
+        await runtime.limiter.check(ACCOUNT_RULE, *account)
         try:
             pair = await asyncio.to_thread(runtime.accounts.login, body.email, body.password)
         except InvalidCredentials:
-            runtime.limiter.hit_quietly(rule, *keys)
-            runtime.limiter.hit_quietly(ACCOUNT_RULE, *account)
+            await runtime.limiter.hit_quietly(rule, *keys)
+            await runtime.limiter.hit_quietly(ACCOUNT_RULE, *account)
             log.info("failed login for %s from %s", email, client_ip(request))
             raise
     return TokenOut(
@@ -44,7 +44,7 @@ async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOu
 @router.post("/auth/refresh", response_model=TokenOut)
 async def refresh(body: RefreshIn, request: Request, runtime: RuntimeDep) -> TokenOut:
     """A new pair; the refresh token sent is revoked (use each one once)."""
-    runtime.limiter.hit(runtime.settings.rate_limit.per_ip, "refresh", client_ip(request))
+    await runtime.limiter.hit(runtime.settings.rate_limit.per_ip, "refresh", client_ip(request))
     pair = await asyncio.to_thread(runtime.accounts.refresh, body.refresh_token)
     return TokenOut(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in

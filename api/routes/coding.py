@@ -98,7 +98,7 @@ async def run_code(
     interview: CandidateInterview, runtime: RuntimeDep, body: RunIn | None = None
 ) -> dict[str, Any]:
     """Run the visible tests in the sandbox on the code sent (saved first) or the latest draft."""
-    runtime.limiter.hit(runtime.settings.coding.runs_per_minute, "code-run", interview.id)
+    await runtime.limiter.hit(runtime.settings.coding.runs_per_minute, "code-run", interview.id)
     _coding(interview)
     runtime.coding.require()
     if body is not None and body.code is not None:
@@ -156,7 +156,7 @@ async def report_integrity(
     body: IntegrityIn, interview: CandidateInterview, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """What the editor page saw, with its time; for a person to review, never a verdict."""
-    runtime.limiter.hit(runtime.settings.coding.integrity_per_minute, "integrity", interview.id)
+    await runtime.limiter.hit(runtime.settings.coding.integrity_per_minute, "integrity", interview.id)
     await _open(runtime, interview)
     session = await runtime.session(interview.id)
     t = max(0.0, session.elapsed())

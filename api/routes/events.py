@@ -208,20 +208,20 @@ async def _handle(runtime: Runtime, interview_id: str, message: ClientMessage) -
         if agent is not None:
             agent.answer_text(text)  # refused with MODE_MISMATCH in spoken interviews
         elif text:
-            runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
+            await runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
             await runtime.text_turn(interview_id, text)
     elif message.type == "end":
         with contextlib.suppress(IntervoxError):  # ends a started interview only
             await runtime.end(interview_id)
     elif message.type == "request_next" and agent is None:
-        runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
+        await runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
         await runtime.text_turn(interview_id, "", skip=True)
     elif message.type == "typing" and agent is None:
         # shown live to a recruiter watching; not stored, and at most one a second
-        if runtime.limiter.hit_quietly("1/second", "typing", interview_id):
+        if await runtime.limiter.hit_quietly("1/second", "typing", interview_id):
             await runtime.bus.publish(interview_id, event("typing"))
     elif message.type == "ready" and agent is None:
-        runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
+        await runtime.limiter.hit(runtime.settings.rate_limit.candidate, "candidate", interview_id)
         session = await runtime.session(interview_id)
         if session.status == "scheduled" and session.interview.mode in ("chat", "practice"):
             await runtime.text_turn(interview_id, "")

@@ -5,6 +5,7 @@ it are open to its candidate too (the candidate's view: no scores)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -35,6 +36,7 @@ from store.repository import InterviewFilter
 from vision.attention import AttentionSample, flags
 from vision.timeline import render_png
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/interviews", tags=["interviews"])
 
 
@@ -45,7 +47,7 @@ def to_public(row: InterviewRow, questions: list[QuestionRow]) -> dict[str, Any]
         current = QuestionPublic(
             id=q.question_id, text=q.text, index=row.question_index + 1, total=len(questions)
         )
-    computed = ("current_question", "recordings")
+    computed = ("current_question", "recordings", "live")
     fields = {name: getattr(row, name) for name in InterviewPublic.model_fields if name not in computed}
     return {**fields, "current_question": current}
 
@@ -56,7 +58,7 @@ async def create_interview(
 ) -> dict[str, Any]:
     """The join token and link are shown here only (the server keeps a hash), with the invitation
     email and calendar event that carry them. `job_id` and `candidate_id` fill the fields not sent."""
-    runtime.limiter.hit(settings.rate_limit.create_interview, "create-interview", principal.rate_key)
+    await runtime.limiter.hit(settings.rate_limit.create_interview, "create-interview", principal.rate_key)
     if body.job_id or body.candidate_id:
         body = await asyncio.to_thread(with_job_and_candidate, body, runtime.workspace, principal.org_id)
     for persona_id in body.personas:
@@ -139,7 +141,21 @@ async def get_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]
         public["analysis"] = None
     else:
         public["recordings"] = await asyncio.to_thread(recordings_of, runtime, interview.id)
+        public["live"] = await live_state(runtime, interview.id)
     return public
+
+
+async def live_state(runtime: Runtime, interview_id: str) -> dict[str, Any] | None:
+    """The driving worker's latest snapshot, from whichever process drives it; None when no
+    worker drives it (or the shared state cannot be read: the stored fields still answer)."""
+    try:
+        snapshot = await runtime.backends.live.get(interview_id)
+    except Exception as exc:
+        log.warning("live state of %s unreadable: %s", interview_id, exc)
+        return None
+    if snapshot is None or snapshot.status != "in_progress":
+        return None
+    return snapshot.to_dict()
 
 
 @router.post("/{interview_id}/end")

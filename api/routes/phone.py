@@ -23,11 +23,20 @@ from api.routes.events import (
 )
 from api.runtime import Runtime
 from api.twilio_signature import verify_twilio_signature
-from core.errors import Forbidden, InterviewEnded, IntervoxError, InvalidInput, ModeMismatch, NotFound
+from core.errors import (
+    Conflict,
+    Forbidden,
+    InterviewEnded,
+    IntervoxError,
+    InvalidInput,
+    ModeMismatch,
+    NotFound,
+)
 from media.phone.transport import CallStart, PayloadTooBig, PhoneTransport, parse_start
 
 router = APIRouter(prefix="/api/v1/phone", tags=["phone"])
 CLOSE_MALFORMED = 1007  # RFC 6455: the message was not what the protocol expects
+CLOSE_TRY_AGAIN = 1013  # RFC 6455: try again later (another server drives this interview now)
 START_TIMEOUT_S = 10.0
 
 
@@ -102,7 +111,10 @@ async def media_stream(websocket: WebSocket, interview_id: str) -> None:
             await websocket.send_text(json.dumps(message))
 
     transport = PhoneTransport(send, start)
-    await runtime.attach(session, transport)
+    try:
+        await runtime.attach(session, transport)
+    except Conflict as exc:  # held by another server (INTERVIEW_HELD_ELSEWHERE), or taken over
+        return await websocket.close(CLOSE_TRY_AGAIN, exc.message[:120])
     try:
         while not transport.closed.is_set():
             await transport.handle(_parse(await receive_json_object(websocket, max_bytes)))

@@ -7,13 +7,14 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.servers import api_database_url
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@acme.test", "correct horse battery staple"
 
 
 def api_settings(tmp_path, **overrides) -> Settings:
     base = {
-        "database_url": f"sqlite:///{tmp_path}/api.db",
+        "database_url": api_database_url(tmp_path),
         "admin_email": ADMIN_EMAIL,
         "admin_password": ADMIN_PASSWORD,
         "admin_org": "Acme",
