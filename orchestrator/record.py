@@ -16,6 +16,7 @@ from core.errors import InterviewEnded
 from core.events import Event, event, format_seconds, utc_now
 from orchestrator.attention_report import attention_section
 from orchestrator.live import LIVE_EVENTS
+from orchestrator.refine_jobs import transcript_event
 from orchestrator.report import build_report
 from orchestrator.revisions import Revisions
 from store.bus import EventBus
@@ -230,22 +231,8 @@ class InterviewRecord:
             self._answer_slots[row.id] = (question_id, len(answers))
             answers.append(text)
         self._recent.append((speaker, text))
-        await self.emit(self._transcript_event(row))
+        await self.emit(transcript_event(row))
         return row
-
-    def _transcript_event(self, row: SegmentRow, **extra: Any) -> Event:
-        return event(
-            "transcript",
-            speaker=row.speaker,
-            text=row.text,
-            final=True,
-            start=row.start,
-            end=row.end,
-            question_id=row.question_id,
-            interrupted=row.interrupted,
-            segment_id=row.id,
-            **extra,
-        )
 
     # -- the accurate second pass --------------------------------------------
     def expect_revision(self, segment: SegmentRow) -> None:

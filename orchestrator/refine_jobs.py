@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +71,8 @@ def placed_words(transcript: Transcript, start: float) -> list[dict[str, float |
     ]
 
 
-def revised_event(row: SegmentRow) -> Event:
+def transcript_event(row: SegmentRow, **extra: Any) -> Event:
+    """A stored segment as the `transcript` event (the session's first copy, or a revision)."""
     return event(
         "transcript",
         speaker=row.speaker,
@@ -81,9 +83,12 @@ def revised_event(row: SegmentRow) -> Event:
         question_id=row.question_id,
         interrupted=row.interrupted,
         segment_id=row.id,
-        revised=True,
-        stt_model=row.stt_model,
+        **extra,
     )
+
+
+def revised_event(row: SegmentRow) -> Event:
+    return transcript_event(row, revised=True, stt_model=row.stt_model)
 
 
 class RefineJobs:
