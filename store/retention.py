@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.coding import CODING_DATA
-from store.models import AttentionSampleRow, EventRow, InterviewRow, ReportRow, SegmentRow
+from store.models import AttentionSampleRow, AuditRow, EventRow, InterviewRow, ReportRow, SegmentRow
 
 
 class RetentionRepository:
@@ -48,3 +48,16 @@ class RetentionRepository:
             if interview is not None:
                 interview.resume_text = None
                 interview.data_purged_at = now
+                # the audit log says the retention job deleted it, in the same transaction
+                s.add(
+                    AuditRow(
+                        org_id=interview.org_id or "",
+                        actor_kind="system",
+                        actor_id="retention",
+                        action="interview.purge",
+                        target_type="interview",
+                        target_id=interview_id,
+                        details={},
+                        at=now,
+                    )
+                )

@@ -1,6 +1,7 @@
 """The audit log: who deleted or exported whose data, in which organisation, and when.
 
-Actions: `candidate.delete`, `candidate.export`, `job.delete`, `interview.reissue_link`. Rows hold
+Actions: `candidate.delete`, `candidate.export`, `job.delete`, `interview.delete`, `interview.purge`
+(the retention job), `interview.reissue_link`, `share.create`, `share.revoke`. Rows hold
 ids and counts, never the personal data itself, and outlive what they describe."""
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from store.models import InterviewRow, QuestionRow
 from store.repository import InterviewFilter
 from vision.attention import AttentionSample, flags
 from vision.timeline import render_png
+from workspace import audit
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/interviews", tags=["interviews"])
@@ -181,9 +182,14 @@ async def cancel_interview(interview: ManagedInterview, runtime: RuntimeDep) -> 
 
 
 @router.delete("/{interview_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def delete_interview(interview: ManagedInterview, runtime: RuntimeDep) -> Response:
-    """The interview and everything recorded about it."""
+async def delete_interview(
+    interview: ManagedInterview, principal: Recruiter, runtime: RuntimeDep
+) -> Response:
+    """The interview and everything recorded about it (written to the audit log)."""
     await runtime.delete(interview.id)
+    await asyncio.to_thread(
+        audit.record, runtime.workspace, principal, "interview.delete", "interview", interview.id
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -19,6 +19,7 @@ from api.routes.report_pdf import PDF, report_pdf
 from api.runtime import Runtime
 from core.errors import IntervoxError, ReportNotReady
 from store.models import InterviewRow
+from workspace import audit
 from workspace.shares import ShareExpired, ShareNotFound, is_expired, new_share, open_share
 
 router = APIRouter(prefix="/api/v1", tags=["shares"])
@@ -65,6 +66,11 @@ async def create_share(
     hours = (body or ShareCreate()).expires_in_hours
     row, token = new_share(principal.org_id, interview.id, principal.user_id, hours)
     await asyncio.to_thread(runtime.shares.add, row)
+    # a report leaving the organisation through a link: who made it, for how long
+    details = {"share_id": row.id, "expires_in_hours": hours}
+    await asyncio.to_thread(
+        audit.record, runtime.workspace, principal, "share.create", "interview", interview.id, details
+    )
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     return {**_public(row), "share_token": token, "url": f"{base}/shared/{token}"}
 
@@ -82,6 +88,10 @@ async def revoke_share(share_id: str, principal: Recruiter, runtime: RuntimeDep)
     if row is None or row.org_id != principal.org_id:
         raise ShareNotFound(f"no share link {share_id}", {"id": share_id})
     await asyncio.to_thread(runtime.shares.revoke, share_id)
+    details = {"share_id": share_id}
+    await asyncio.to_thread(
+        audit.record, runtime.workspace, principal, "share.revoke", "interview", row.interview_id, details
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

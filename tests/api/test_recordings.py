@@ -102,6 +102,8 @@ def test_deleting_the_interview_deletes_its_recording_from_disk(api):
     assert len(os.listdir(folder)) == 4
     assert api.delete(f"/api/v1/interviews/{iv['id']}", headers=api.recruiter).status_code == 204
     assert not folder.exists()
+    logged = api.get("/api/v1/audit", params={"action": "interview.delete"}, headers=api.recruiter).json()
+    assert iv["id"] in [a["target_id"] for a in logged["items"]]
 
 
 def test_retention_deletes_the_recording_files_not_only_the_rows(api):

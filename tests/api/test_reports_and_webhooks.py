@@ -292,6 +292,11 @@ def test_a_share_link_opens_its_report_only_until_revoked(app):
     assert_error(app.get(f"/api/v1/shared/{share['share_token']}"), 404, "SHARE_NOT_FOUND")
     assert app.get(f"/shared/{share['share_token']}").status_code == 404
     assert app.get(f"/api/v1/interviews/{done['id']}/shares", headers=app.admin).json()[0]["active"] is False
+    # a report leaving the organisation is in the audit log, and so is its end
+    logged = app.get("/api/v1/audit", headers=app.admin).json()["items"]
+    mine = [(a["action"], a["details"]) for a in logged if a["target_id"] == done["id"]]
+    assert ("share.create", {"share_id": share["id"], "expires_in_hours": 2}) in mine
+    assert ("share.revoke", {"share_id": share["id"]}) in mine
 
 
 def test_an_expired_share_link_answers_410(app):
@@ -394,6 +399,9 @@ def test_the_retention_job_deletes_the_recorded_data_and_keeps_a_summary(app, tm
     assert summary["overall_score"] is not None and summary["recommendation"]
     assert [q["score"] for q in summary["questions"]] and "answer" not in summary["questions"][0]
     assert "EXPLAIN" not in json.dumps(summary) and summary["retention"]["purged_at"]
+    purges = app.get("/api/v1/audit", params={"action": "interview.purge"}, headers=headers).json()["items"]
+    purged = {a["target_id"]: (a["actor_kind"], a["actor_id"]) for a in purges}
+    assert purged[old["id"]] == ("system", "retention") and recent["id"] not in purged
     # the recent one keeps everything
     assert app.get(f"/api/v1/interviews/{recent['id']}/transcript", headers=headers).json()["segments"]
     assert runtime.repo.attention_samples(recent["id"])
