@@ -154,6 +154,12 @@ def test_a_webhook_is_delivered_after_two_failures_and_a_restart(tmp_path):
             join = {"Authorization": f"Bearer {iv['join_token']}"}
             c.post(f"/api/v1/interviews/{iv['id']}/messages", json={"text": "hello"}, headers=join)
             wait_for(lambda: len(receiver.requests) >= 1)
+            # the first attempt is written to the outbox's log before the server stops
+            def attempted() -> bool:
+                items = c.get(f"/api/v1/webhooks/{created['id']}/deliveries", headers=admin).json()["items"]
+                return bool(items) and items[0]["attempts"] >= 1
+
+            wait_for(attempted)
         # the server stopped after the first failed attempt; the outbox is in the database
         seen = len(receiver.requests)
         with TestClient(create_app(settings)) as c:

@@ -96,9 +96,14 @@ async def test_hang_up_mid_answer_keeps_it_and_calling_back_resumes(server, clie
     half = "I have been a backend developer for four years and I built payment services"
     await caller.say(speech(half, lead_s=0.5))
     await caller.hang_up()  # mid-sentence
-    await asyncio.sleep(2.0)
-    transcript = await transcript_of(client, iid)
-    kept = [s for s in transcript if s["speaker"] == "candidate"]
+    # the answer is stored at once (tiny.en), then replaced by the accurate pass; on a loaded
+    # machine that pass can take a while, and tiny.en alone loses words on 8 kHz audio
+    for _ in range(30):
+        await asyncio.sleep(0.5)
+        transcript = await transcript_of(client, iid)
+        kept = [s for s in transcript if s["speaker"] == "candidate"]
+        if kept and kept[0].get("stt_model") not in (None, "tiny.en"):
+            break
     assert len(kept) == 1 and wer(half, kept[0]["text"]) < 0.3 and kept[0]["question_id"] == "q1"
     assert (await state_of(client, iid))["status"] == "in_progress"
 
