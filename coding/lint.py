@@ -48,6 +48,12 @@ def lint(language: Language, code: str, options: LintOptions) -> dict[str, Any]:
         return {"tool": tool, "available": False, "findings": [], "note": f"{type(exc).__name__}: {exc}"}
 
 
+def _run(command: list[str], code: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """A linter reading the code on stdin, in an empty folder of its own (no config found nearby)."""
+    with tempfile.TemporaryDirectory() as cwd:
+        return subprocess.run(command, input=code, capture_output=True, text=True, timeout=timeout_s, cwd=cwd)
+
+
 def _ruff(code: str, options: LintOptions) -> dict[str, Any]:
     from ruff.__main__ import find_ruff_bin
 
@@ -61,10 +67,7 @@ def _ruff(code: str, options: LintOptions) -> dict[str, Any]:
         "--line-length", "100",
         "--stdin-filename", "solution.py",
     ]  # fmt: skip
-    with tempfile.TemporaryDirectory() as cwd:
-        done = subprocess.run(
-            command, input=code, capture_output=True, text=True, timeout=options.timeout_s, cwd=cwd
-        )
+    done = _run(command, code, options.timeout_s)
     findings = [
         {
             "rule": f["code"] or "syntax",
@@ -91,10 +94,7 @@ def _eslint(code: str, options: LintOptions) -> dict[str, Any]:
         "--stdin-filename", "solution.js",
         "--format", "json",
     ]  # fmt: skip
-    with tempfile.TemporaryDirectory() as cwd:
-        done = subprocess.run(
-            command, input=code, capture_output=True, text=True, timeout=options.timeout_s, cwd=cwd
-        )
+    done = _run(command, code, options.timeout_s)
     if done.returncode not in (0, 1):  # 2: ESLint itself failed
         raise ValueError(done.stderr.strip()[:300] or f"eslint exited {done.returncode}")
     messages = json.loads(done.stdout or "[]")[0]["messages"] if done.stdout else []
