@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -13,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.middleware import BodySizeLimit, ClientRateLimit, SecurityHeaders
+from api.middleware import BodySizeLimit, ClientRateLimit, EventSocketLimit, SecurityHeaders
 from api.routes import (
     api_keys,
     audit,
@@ -110,8 +111,9 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
     app.include_router(shares.pages)
     app.include_router(dashboard.pages)
     app.mount("/static", StaticFiles(directory=candidate.web_dir(settings)), name="static")
-    # Outermost last: security headers on every answer, then the size check before anything
-    # reads a body, then per-IP limits, then CORS (closed unless origins are listed).
+    # Outermost last: the event-socket cap (before any other work), security headers on every
+    # answer, then the size check before anything reads a body, then per-IP limits, then CORS
+    # (closed unless origins are listed).
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -129,4 +131,22 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
         },
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(EventSocketLimit, runtime=app.state.runtime)  # outermost: before any other work
+    build_route_tables(app)
     return app
+
+
+def build_route_tables(app: FastAPI) -> None:
+    """FastAPI builds each included router's matching table on the first request that walks past
+    it (~45 ms for all of ours). Build them now, so that cost is not paid on the event loop by
+    whichever client arrives first (or by 300 sockets at once, while /health waits)."""
+    for kind in ("http", "websocket"):
+        scope: dict[str, Any] = {
+            "type": kind,
+            "path": "/\x00no-route",
+            "method": "GET",
+            "headers": [],
+            "query_string": b"",
+        }
+        for route in app.router.routes:
+            route.matches(dict(scope))

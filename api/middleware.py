@@ -1,10 +1,12 @@
-"""Pure ASGI middleware for the trust boundary: request body limits and security headers."""
+"""Pure ASGI middleware for the trust boundary: request body limits, security headers, per-IP
+request budgets and the per-IP cap on open event WebSockets."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -194,3 +196,38 @@ class ClientRateLimit:
                 await send({"type": "http.response.body", "body": body.encode()})
                 return
         await self.app(scope, receive, send)
+
+
+class EventSocketLimit:
+    """Open event WebSockets (`/api/v1/ws/...`) per client address. Past the limit the socket is
+    accepted and closed with 1013 (try again later) right here, before routing and the route's
+    database work: a client opening hundreds at once then costs the event loop a handshake
+    each, not a request each, and /health stays quick for everyone else."""
+
+    PREFIX = "/api/v1/ws/"
+    CLOSE_BUSY = 1013
+
+    def __init__(self, app: ASGIApp, runtime: Any) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.open: Counter[str] = Counter()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket" or not scope.get("path", "").startswith(self.PREFIX):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        ip = client[0] if client else "unknown"
+        if self.open[ip] >= self.runtime.settings.limits.max_websockets_per_ip:
+            await receive()  # websocket.connect
+            # Accept, then close with a code: a refusal before accept is a bare HTTP 403.
+            await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": self.CLOSE_BUSY, "reason": "too many connections"})
+            return
+        self.open[ip] += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.open[ip] -= 1
+            if self.open[ip] <= 0:
+                del self.open[ip]

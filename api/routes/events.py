@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections import Counter
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from api.auth import check_join_token, is_recruiter_credential, owned_interview, principal_for
-from api.deps import bearer, client_ip
+from api.deps import bearer
 from api.origins import origin_allowed
 from api.runtime import Runtime
 from core.errors import Forbidden, IntervoxError, NotFound, Unauthorized
@@ -25,8 +24,7 @@ from store.models import InterviewRow
 router = APIRouter(tags=["events"])
 
 CLOSE_BAD_TOKEN, CLOSE_ORIGIN, CLOSE_NOT_FOUND, CLOSE_ENDED = 4001, 4003, 4004, 4009
-CLOSE_UNSUPPORTED, CLOSE_MALFORMED, CLOSE_TOO_BIG, CLOSE_BUSY = 1003, 1007, 1009, 1013
-_open_per_ip: Counter[str] = Counter()
+CLOSE_UNSUPPORTED, CLOSE_MALFORMED, CLOSE_TOO_BIG = 1003, 1007, 1009
 REVALIDATE_S = 30.0
 
 
@@ -66,21 +64,10 @@ async def receive_json_object(websocket: WebSocket, max_bytes: int) -> dict:
 
 @contextlib.asynccontextmanager
 async def admitted(websocket: WebSocket, runtime: Runtime) -> AsyncIterator[bool]:
-    """Accept the socket, count it against its address's limit (1013 past it) and check its
-    origin (4003); yields whether to serve it."""
-    ip = client_ip(websocket)
+    """Accept the socket and check its origin (4003); yields whether to serve it. (The per-address
+    cap, 1013 past it, is `api.middleware.EventSocketLimit`, in front of routing.)"""
     await websocket.accept()  # then close with a code: a refusal before accept is a bare HTTP 403
-    if _open_per_ip[ip] >= runtime.settings.limits.max_websockets_per_ip:
-        await websocket.close(CLOSE_BUSY, "too many connections")
-        yield False
-        return
-    _open_per_ip[ip] += 1
-    try:
-        yield await check_origin(websocket, runtime)
-    finally:
-        _open_per_ip[ip] -= 1
-        if _open_per_ip[ip] <= 0:
-            del _open_per_ip[ip]
+    yield await check_origin(websocket, runtime)
 
 
 @router.websocket("/api/v1/ws/interviews/{interview_id}")
