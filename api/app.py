@@ -41,6 +41,7 @@ from api.routes import (
     users,
     voices,
     webhooks,
+    workers,
 )
 from api.runtime import Runtime
 from api.settings import Settings
@@ -71,6 +72,7 @@ ROUTERS = (
     webhooks,
     tasks,
     coding,
+    workers,
 )
 UPLOAD_BODY_BYTES = MAX_RESUME_BYTES + 64 * 1024  # the file plus its multipart framing
 TASK_BODY_BYTES = 1024 * 1024

@@ -1,4 +1,6 @@
-"""`intervox serve`, `intervox demo`, `intervox migrate`, `intervox admin create`."""
+"""`intervox serve` (all in one process), `intervox api` and `intervox worker` (the same server
+split: HTTP without media, and media workers), `intervox demo`, `intervox migrate`,
+`intervox admin create`."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import getpass
 import sys
 
 import uvicorn
+from pydantic import ValidationError
 
 from api.settings import Settings
 
@@ -15,9 +18,15 @@ from api.settings import Settings
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="intervox", description="Real-time AI interview server")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the server (settings from INTERVOX_* variables)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    roles = {
+        "serve": "run the whole server in one process (settings from INTERVOX_* variables)",
+        "api": "HTTP and WebSockets only; spoken interviews go to workers (needs INTERVOX_REDIS_URL)",
+        "worker": "a media worker: runs spoken interviews for the API processes (needs INTERVOX_REDIS_URL)",
+    }
+    for name, text in roles.items():
+        server = sub.add_parser(name, help=text)
+        server.add_argument("--host")
+        server.add_argument("--port", type=int)
     demo = sub.add_parser("demo", help="a short interview with a simulated candidate over real WebRTC")
     demo.add_argument("--minutes", type=int, default=8)
     sub.add_parser("migrate", help="bring the database schema up to date (also done at every start)")
@@ -29,13 +38,22 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     settings = Settings()
-    if args.command == "serve":
+    if args.command in roles:
         from api.app import create_app
 
+        role = "all" if args.command == "serve" else args.command
+        overrides = {"role": role, "host": args.host or settings.host, "port": args.port or settings.port}
+        try:  # validated again: the split roles need Redis
+            settings = Settings.model_validate({**settings.model_dump(), **overrides})
+        except ValidationError as exc:
+            sys.exit(
+                f"intervox {args.command}: "
+                + "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            )
         uvicorn.run(
             create_app(settings, freeze_gc=True),
-            host=args.host or settings.host,
-            port=args.port or settings.port,
+            host=settings.host,
+            port=settings.port,
             log_level=settings.log_level,
             ws_max_size=settings.limits.max_ws_message_bytes,  # larger frames close with 1009
         )

@@ -14,7 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 from api.coding_sessions import configure_coding
+from api.forward import WorkerRouter
 from api.live_status import StatusFeed
+from api.presence import advertise_url, announce_forever
 from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
@@ -145,6 +147,13 @@ class Runtime:
         self.bus = self.backends.bus
         self.worker_id = new_worker_id()
         self.driving = HeldInterviews(self.backends.leases, self.repo, self.worker_id, settings.lease_ttl_s)
+        # `intervox api` runs no media: spoken interviews' requests go to a worker (api/forward.py)
+        self.role = settings.role
+        self.forwarder = (
+            WorkerRouter(self.backends.workers, self.backends.leases, settings.limits.max_ws_message_bytes)
+            if self.role == "api"
+            else None
+        )
         self.status_feed = StatusFeed(self.bus, self.webhooks)  # status changes: dashboards, webhooks
         self.interviewer = make_interviewer(settings.interviewer, settings.llm.options())
         if isinstance(self.interviewer, FallbackInterviewer):  # the LLM's per-step budgets
@@ -200,6 +209,8 @@ class Runtime:
                 "or run `intervox admin create --email ... --org ...`"
             )
         await self.coding.start()  # a trivial sandbox run per language: is coding possible here?
+        if self.role == "api":
+            return  # no models: the workers run the media
         engine = await asyncio.to_thread(WhisperEngine, self.settings.stt.options())
         await asyncio.to_thread(_load_grader)
         self.stt = TranscriptionWorker(engine, self.settings.stt.workers, self.settings.stt.max_pending)
@@ -215,6 +226,17 @@ class Runtime:
                 await voice.synthesize_async(sentence)
         if self.settings.vision.enabled:
             await asyncio.to_thread(self._start_vision)
+        if self.role == "worker":  # ready: API processes may send candidates here now
+            url = advertise_url(self.settings.worker.advertise_url, self.settings.host, self.settings.port)
+            beat = announce_forever(
+                self.backends.workers,
+                self.worker_id,
+                url,
+                self.settings.worker.heartbeat_s,
+                lambda: len(self._agents),
+            )
+            self._background.append(asyncio.ensure_future(beat))
+            log.info("worker %s announced at %s", self.worker_id, url)
 
     def _start_vision(self) -> None:
         """Vision is optional: without MediaPipe or the model, video interviews go on
@@ -273,6 +295,8 @@ class Runtime:
             self.vision.close()
         self.coding.close()
         await self.driving.release_all()
+        if self.forwarder is not None:
+            await self.forwarder.close()
         await self.backends.close()
 
     async def session(self, interview_id: str) -> InterviewSession:
@@ -317,6 +341,11 @@ class Runtime:
             del self._sessions[interview_id]
 
     @property
+    def voice_load(self) -> int:
+        """Spoken interviews this process drives now."""
+        return sum(1 for _, task in self._agents.values() if not task.done())
+
+    @property
     def live_sessions(self) -> int:
         return len(self._sessions)
 
@@ -345,12 +374,29 @@ class Runtime:
         """This worker's lease on the interview, its token on the session's writes
         (InterviewHeldElsewhere while another worker drives it)."""
         try:
-            held = await self.driving.take(session.id, on_lost=lambda _: self._lost(session.id))
+            held = await self._take_over(session.id)
         except LeaseLost:  # another worker wrote since this one loaded it: load it again next time
             self._sessions.pop(session.id, None)
             raise
         session.fence = held.token
         return held
+
+    async def _take_over(self, interview_id: str) -> HeldLease:
+        """The interview's lease. A worker is only sent an interview another worker holds when
+        that one looked gone to the API process (killed, frozen, unreachable): it waits for
+        that lease to run out, then resumes the interview here. Otherwise, and past the wait,
+        InterviewHeldElsewhere."""
+        deadline = time.monotonic() + self.settings.lease_ttl_s + 1
+        while True:
+            try:
+                return await self.driving.take(interview_id, on_lost=lambda _: self._lost(interview_id))
+            except InterviewHeldElsewhere as exc:
+                if self.role != "worker" or time.monotonic() > deadline:
+                    raise
+                log.info(
+                    "interview %s: waiting for worker %s's lease", interview_id, exc.details.get("worker")
+                )
+                await asyncio.sleep(0.2)
 
     async def _not_driven_elsewhere(self, interview_id: str) -> None:
         """Ending or cancelling an interview another server drives would leave two servers

@@ -38,8 +38,9 @@ class RunningServer:
 
 @asynccontextmanager
 async def running_server(settings: Settings) -> AsyncIterator[RunningServer]:
-    """Start uvicorn on a free loopback port in this event loop."""
-    port = free_port()
+    """Start uvicorn in this event loop on loopback: on `settings.port` when it was given, else on
+    a free port."""
+    port = settings.port if "port" in settings.model_fields_set else free_port()
     app = create_app(settings)
     ws_max = settings.limits.max_ws_message_bytes
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=ws_max)

@@ -272,6 +272,14 @@ class CodingSettings(BaseModel):
         )
 
 
+class WorkerSettings(BaseModel):
+    """`intervox worker`: where API processes reach it, and how often it says it is alive."""
+
+    # the base URL API processes forward media requests to; default http://<this host's address>:<port>
+    advertise_url: str = ""
+    heartbeat_s: float = Field(1.0, gt=0, le=30)  # gone after three missed heartbeats
+
+
 class Settings(BaseSettings):
     """Everything configurable. Defaults are the embedded set-up: nothing to install or run."""
 
@@ -284,7 +292,11 @@ class Settings(BaseSettings):
     # Redis shared by several processes: the event bus, session leases, live session state, work
     # queues and (unless rate_limit.storage_url says otherwise) rate limits; empty: in-process
     redis_url: str = ""
-    lease_ttl_s: float = Field(15.0, ge=1, le=600)  # a worker that stops renewing loses its interviews
+    lease_ttl_s: float = Field(4.0, ge=1, le=600)  # a worker that stops renewing loses its interviews
+    # all: one process does everything (`intervox serve`); api: HTTP and WebSockets, media forwarded
+    # to workers (`intervox api`); worker: media and interview sessions (`intervox worker`)
+    role: Literal["all", "api", "worker"] = "all"
+    worker: WorkerSettings = WorkerSettings()
     data_dir: str = ""  # the secret key and recordings; default: the SQLite file's folder, or ./data
     secret_key: str = ""  # signs access tokens; generated and kept in the data folder when empty
     admin_email: str = ""  # the first admin, created at start with its organisation when missing
@@ -318,6 +330,15 @@ class Settings(BaseSettings):
         """Rate limits are shared through Redis too, unless their storage was chosen."""
         if self.redis_url and "storage_url" not in self.rate_limit.model_fields_set:
             self.rate_limit = self.rate_limit.model_copy(update={"storage_url": self.redis_url})
+        return self
+
+    @model_validator(mode="after")
+    def _split_roles_share_redis(self) -> Settings:
+        if self.role != "all" and not self.redis_url:
+            raise ValueError(
+                f"the {self.role} role needs INTERVOX_REDIS_URL: API processes and workers share the "
+                "event bus, the interviews' leases and the registry of live workers through Redis"
+            )
         return self
 
     @field_validator("cors_origins", mode="before")

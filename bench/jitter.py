@@ -82,9 +82,7 @@ def main() -> None:
     parser.add_argument("--bursts", type=int, default=20)
     parser.add_argument("--prefetch", default="0,1,2,4", help="values tried on both sides")
     args = parser.parse_args()
-    rows = [
-        asyncio.run(measure(p, p, args.bursts)) for p in (int(v) for v in args.prefetch.split(","))
-    ]
+    rows = [asyncio.run(measure(p, p, args.bursts)) for p in (int(v) for v in args.prefetch.split(","))]
     print(json.dumps({"benchmark": "jitter", "bursts": args.bursts, "rows": rows}, indent=1))
 
 

@@ -159,8 +159,14 @@ class BubblewrapRunner:
         (task_dir / "input.json").write_text(
             json.dumps({"function": job.function, "tests": job.tests}), encoding="utf-8"
         )
-        for path in task_dir.iterdir():
-            path.chmod(0o644)
+        # the harness too: the sandbox user could not reach it where the code lives when a
+        # folder above it is private (a clone under /root, or a 0700 temporary folder)
+        harness = task_dir / "harness"
+        shutil.copytree(HARNESS_DIR, harness)
+        harness.chmod(0o755)
+        for path in [*task_dir.iterdir(), *harness.iterdir()]:
+            if path.is_file():
+                path.chmod(0o644)
 
     def command(self, task_dir: Path, job: SandboxJob, results_fd: int) -> list[str]:
         """The whole command line: nice, bubblewrap, prlimit, the interpreter and the harness
@@ -206,7 +212,7 @@ class BubblewrapRunner:
             "--proc", "/proc",
             "--dev", "/dev",
             "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp",
-            "--ro-bind", str(HARNESS_DIR), "/harness",
+            "--ro-bind", str(task_dir / "harness"), "/harness",
             "--ro-bind", str(task_dir), "/task",
             "--remount-ro", "/",  # the root bubblewrap builds is a tmpfs: read-only once set up
             "--chdir", "/tmp",

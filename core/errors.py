@@ -109,3 +109,9 @@ class InterviewHeldElsewhere(Conflict):
     """Another worker drives this interview now (it holds the interview's lease)."""
 
     code, retryable = "INTERVIEW_HELD_ELSEWHERE", True
+
+
+class NoWorkerAvailable(IntervoxError):
+    """An API process has no live media worker to send a spoken interview to."""
+
+    code, status, retryable = "NO_WORKER_AVAILABLE", 503, True

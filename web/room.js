@@ -208,7 +208,11 @@ async function connect() {
   const response = await api("/rtc/offer", {
     method: "POST", body: JSON.stringify({ sdp: pc.localDescription.sdp, type: "offer" }),
   });
-  if (response.status === 409) return finished(true);
+  if (response.status === 409) {
+    // another server still drives it (a failover under way): offer again; otherwise it ended
+    const body = await response.json().catch(() => ({}));
+    if (!(body.error && body.error.code === "INTERVIEW_HELD_ELSEWHERE")) return finished(true);
+  }
   if (!response.ok) throw new Error(`offer refused: ${response.status}`);
   await pc.setRemoteDescription(await response.json());
 }

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from core.events import utc_now
 from store.accounts import AccountRepository
@@ -82,8 +84,14 @@ class AccountService:
         if existing is not None:
             return existing, False
         org = OrganisationRow(id=str(uuid.uuid4()), name=org_name)
-        self.repo.add(org)
-        user = self.create_user(org.id, email, password, "admin")
+        user = self._new_user(org.id, email, password, "admin")
+        try:  # one transaction: processes starting together race here, and one of them wins
+            self.repo.add(org, user)
+        except IntegrityError:
+            winner = self.repo.user_by_email(email)
+            if winner is None:
+                raise
+            return winner, False
         adopted = self.repo.adopt_orphan_interviews(org.id)
         log.info(
             "created admin %s for organisation %r (%d older interviews adopted)", email, org_name, adopted
@@ -91,19 +99,23 @@ class AccountService:
         return user, True
 
     def create_user(self, org_id: str, email: str, password: str, role: Role) -> UserRow:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise WeakPassword(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
         if self.repo.user_by_email(email) is not None:
             raise Conflict("an account with this email exists", {"email": email.lower()})
-        user = UserRow(
+        user = self._new_user(org_id, email, password, role)
+        self.repo.add(user)
+        return user
+
+    @staticmethod
+    def _new_user(org_id: str, email: str, password: str, role: Role) -> UserRow:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise WeakPassword(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+        return UserRow(
             id=str(uuid.uuid4()),
             org_id=org_id,
             email=email.lower(),
             password_hash=hash_password(password),
             role=role,
         )
-        self.repo.add(user)
-        return user
 
     def delete_user(self, caller: Principal, user_id: str) -> None:
         user = self.repo.user(user_id)

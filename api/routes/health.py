@@ -20,9 +20,11 @@ def _version() -> str:
 
 @router.get("/health")
 async def health(runtime: RuntimeDep) -> dict[str, Any]:
+    # an API process loads no engines: the workers do (GET /api/v1/workers lists them)
+    media = runtime.role != "api"
     components = {
         "db": "ok" if runtime.db_ok else "error",  # checked every second in a thread of its own
-        "stt": "ok" if runtime.stt is not None else "loading",
+        "stt": ("ok" if runtime.stt is not None else "loading") if media else "on workers",
         # "degraded": Piper could not speak, espeak-ng is standing in
         "tts": runtime.tts.status,
         "vision": runtime.vision_status,
@@ -34,5 +36,7 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
     return {
         "status": "ok" if healthy else "degraded",
         "version": _version(),
+        "role": runtime.role,  # all (intervox serve), api or worker
+        "worker_id": runtime.worker_id,
         "components": components,
     }

@@ -17,7 +17,7 @@ from api.interview_sources import with_job_and_candidate
 from api.planning import analysis_with_llm, new_interview
 from api.routes.invitations import invitation, join_url
 from api.routes.recordings import recordings_of
-from api.runtime import Runtime
+from api.runtime import VOICE_MODES, Runtime
 from api.schemas import (
     InterviewCreate,
     InterviewCreated,
@@ -159,14 +159,16 @@ async def live_state(runtime: Runtime, interview_id: str) -> dict[str, Any] | No
     return snapshot.to_dict()
 
 
-@router.post("/{interview_id}/end")
-async def end_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]:
+@router.post("/{interview_id}/end", response_model=None)
+async def end_interview(side: EitherSide, runtime: RuntimeDep, request: Request) -> dict[str, Any] | Response:
     """End now. A recruiter gets the report; the candidate only learns that it has ended."""
     interview, principal = side
     if principal is not None:
         principal.require("recruiter")
     if interview.status == "scheduled":
         raise AlreadyEnded("this interview has not started", {"status": interview.status})
+    if runtime.forwarder is not None and interview.mode in VOICE_MODES:  # its worker ends it
+        return await runtime.forwarder.forward(request, interview.id)
     report = await runtime.end(interview.id)
     if principal is None:
         return InterviewEnded(id=interview.id, status="completed").model_dump()
@@ -174,8 +176,12 @@ async def end_interview(side: EitherSide, runtime: RuntimeDep) -> dict[str, Any]
 
 
 @router.post("/{interview_id}/cancel", response_model=InterviewPublic)
-async def cancel_interview(interview: ManagedInterview, runtime: RuntimeDep) -> dict[str, Any]:
+async def cancel_interview(
+    interview: ManagedInterview, runtime: RuntimeDep, request: Request
+) -> dict[str, Any] | Response:
     """Call it off: a connected candidate is told and disconnected; the link stops working."""
+    if runtime.forwarder is not None and interview.mode in VOICE_MODES:  # its worker tells them
+        return await runtime.forwarder.forward(request, interview.id)
     await runtime.cancel(interview.id)
     row = await asyncio.to_thread(runtime.repo.get, interview.id)
     return to_public(row, [])

@@ -87,6 +87,8 @@ async def media_stream(websocket: WebSocket, interview_id: str) -> None:
     await websocket.accept()
     if not await check_origin(websocket, runtime):
         return
+    if runtime.forwarder is not None:  # an API process: the call is the media worker's
+        return await runtime.forwarder.relay(websocket, interview_id)
     max_bytes = runtime.settings.limits.max_ws_message_bytes
     try:
         start = await asyncio.wait_for(_wait_for_start(websocket, max_bytes), START_TIMEOUT_S)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from api.auth import CandidateInterview
 from api.deps import RuntimeDep, SettingsDep
@@ -12,8 +12,13 @@ router = APIRouter(prefix="/api/v1/interviews", tags=["media"])
 
 
 @router.post("/{interview_id}/rtc/offer", response_model=RtcAnswer)
-async def rtc_offer(body: RtcOffer, interview: CandidateInterview, runtime: RuntimeDep) -> RtcAnswer:
-    """403 CONSENT_REQUIRED before the candidate has agreed; 409 once the interview has ended."""
+async def rtc_offer(
+    body: RtcOffer, interview: CandidateInterview, runtime: RuntimeDep, request: Request
+) -> RtcAnswer | Response:
+    """403 CONSENT_REQUIRED before the candidate has agreed; 409 once the interview has ended.
+    An API process (`intervox api`) hands the offer to the interview's media worker."""
+    if runtime.forwarder is not None:
+        return await runtime.forwarder.forward(request, interview.id)
     sdp = await runtime.connect_webrtc(interview.id, body.sdp, body.type)
     return RtcAnswer(sdp=sdp)
 

@@ -426,6 +426,9 @@ ROWS |= {
     ("GET", "/api/v1/audit"): Row(
         lambda w: ("GET", "/api/v1/audit", None, None), ADMIN_ONLY | {"other_admin": 200}
     ),
+    ("GET", "/api/v1/workers"): Row(
+        lambda w: ("GET", "/api/v1/workers", None, None), ADMIN_ONLY | {"other_admin": 200}
+    ),
     ("GET", "/api/v1/interviews/{interview_id}/invitation"): Row(_invitation("invitation"), READ),
     ("GET", "/api/v1/interviews/{interview_id}/invitation.ics"): Row(_invitation("invitation.ics"), READ),
 }

@@ -1,0 +1,131 @@
+"""Intervox split as in production: two API processes and two media workers on one PostgreSQL
+and one Redis, all real processes on loopback. A spoken interview (the simulated candidate over
+real WebRTC, through API b) survives kill -9 of the worker driving it: the candidate reconnects,
+another worker takes the lease over and asks the same question again, and the interview
+finishes with every committed answer in its transcript and report. A recruiter watching on
+API a sees it all, from both workers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from api.server import InterviewClient
+from bench.cluster import Cluster, cluster_env, rejoin, silent_for
+from tests.conftest import speech
+from tests.e2e.conftest import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    Candidate,
+    EventSocket,
+    recruiter_client,
+    report_of,
+    state_of,
+    transcript_of,
+    wait_listening,
+    ws_url,
+)
+from tests.e2e.test_webrtc_interview import ANSWERS
+from tests.helpers import wer
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+LEASE_TTL_S = 3.0
+
+
+@pytest.fixture
+def cluster(tmp_path, postgres_url, redis_url):
+    env = cluster_env(
+        postgres_url,
+        redis_url,
+        tmp_path,
+        INTERVOX_ADMIN_EMAIL=ADMIN_EMAIL,
+        INTERVOX_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        INTERVOX_VISION__ENABLED="false",
+        INTERVOX_TTS__RATE_WPM="230",
+        INTERVOX_LEASE_TTL_S=str(LEASE_TTL_S),
+    )
+    running = Cluster(env, tmp_path)
+    try:
+        yield running.start(apis=2, workers=2)
+    finally:
+        running.stop()
+
+
+async def test_a_spoken_interview_survives_kill_9_of_its_worker(cluster):
+    api_a, api_b = cluster.apis
+    recruiter = await recruiter_client(api_a.url)
+    candidate_side = InterviewClient(api_b.url)  # the candidate's requests reach the other API process
+    interview = await recruiter.create(role="Backend Engineer", duration_minutes=12)
+    iid, token = interview["id"], interview["join_token"]
+    watcher = await EventSocket(ws_url(api_a.url, iid, recruiter.recruiter)).open()
+    await candidate_side.consent(iid, token)
+    peer = Candidate()
+    await peer.connect(candidate_side.signal(iid, token))
+
+    # the first answer is committed on the first worker
+    await wait_listening(peer)
+    await peer.say(speech(ANSWERS[0], lead_s=0.3))
+    await peer.wait_event("transcript", speaker="candidate", final=True, timeout=30)
+    asked = await peer.wait_event("question", id="q2", timeout=30)
+    await wait_listening(peer, peer.events.index(asked))
+    first = (await state_of(recruiter, iid))["live"]["worker_id"]
+    assert first in {w.worker_id for w in cluster.workers}
+
+    # kill -9 its worker while the candidate is half way through the second answer
+    saying = asyncio.ensure_future(peer.say(speech(ANSWERS[1], lead_s=0.3)))
+    await asyncio.sleep(2.0)
+    cluster.worker(first).kill()
+    killed_at = time.monotonic()
+    await silent_for(peer, 1.0)
+    saying.cancel()
+    await peer.close()
+
+    # the room reconnects through an API process; the other worker resumes the same question
+    again = await rejoin(candidate_side, interview, Candidate)
+    resumed = await again.wait_event("question", timeout=30)
+    resume_s = time.monotonic() - killed_at
+    assert resumed["data"]["id"] == "q2" and resumed["data"]["text"] == asked["data"]["text"]
+    second = (await state_of(recruiter, iid))["live"]["worker_id"]
+    assert second != first and second in {w.worker_id for w in cluster.workers}
+    print(f"resumed {resume_s:.1f} s after kill -9 (lease {LEASE_TTL_S} s)")
+    assert resume_s < 15
+
+    # the candidate answers again and the interview runs to its end on the second worker
+    said = [ANSWERS[0]]
+    cursor = await wait_listening(again)
+    for answer in ANSWERS[1:]:
+        if any(e["type"] == "phase_update" and e["data"]["phase"] == "wrap_up" for e in again.events):
+            break
+        await again.say(speech(answer, lead_s=0.4))
+        said.append(answer)
+        cursor = await wait_listening(again, cursor)
+    await again.wait_event("interview_ended", timeout=90)
+    await watcher.wait_for("interview_ended", timeout=20)
+
+    # every committed answer is in the transcript, the one before the kill included, and the
+    # accurate pass covered them all (its queue outlives the worker that was killed)
+    deadline = time.monotonic() + 60
+    while True:
+        answers = [s for s in await transcript_of(recruiter, iid) if s["speaker"] == "candidate"]
+        if all(s["stt_model"] == "base" for s in answers) or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(1)
+    assert len(answers) == len(said), [s["text"] for s in answers]
+    for answer, segment in zip(said, answers, strict=True):
+        assert wer(answer, segment["text"]) < 0.25, segment["text"]
+    assert [s["stt_model"] for s in answers] == ["base"] * len(said)
+
+    # the recruiter on API a watched both workers' parts of the interview
+    finals = [e for e in watcher.events if e["type"] == "transcript" and e["data"].get("final")]
+    assert len({e["data"]["segment_id"] for e in finals if e["data"]["speaker"] == "candidate"}) >= len(said)
+    # and the report covers the whole interview
+    report = await report_of(recruiter, iid)
+    assert report["status"] == "completed"
+    scored = [q for q in report["questions"] if q.get("score")]
+    assert len(scored) >= 2 and report["overall_score"] > 0
+    await watcher.close()
+    await again.close()
+    await recruiter.aclose()
+    await candidate_side.aclose()
