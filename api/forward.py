@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from dataclasses import replace
 
 import httpx
 import websockets
@@ -38,6 +40,9 @@ class WorkerRouter:
         self.workers, self.leases = workers, leases
         self.max_ws_message_bytes = max_ws_message_bytes
         self._http: httpx.AsyncClient | None = None
+        # interviews this process sent each worker (unix times): a worker's announced load lags
+        # by up to a heartbeat, and candidates arriving together would all go to one worker
+        self._sent: dict[str, list[float]] = {}
 
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
@@ -55,10 +60,17 @@ class WorkerRouter:
         holder = await self.leases.holder(interview_id)
         if holder is not None and holder.worker_id in alive:
             return alive[holder.worker_id]
-        chosen = least_loaded(list(alive.values()))
+        chosen = least_loaded([replace(w, load=w.load + self._sent_since(w)) for w in alive.values()])
         if chosen is None:
             raise NoWorkerAvailable("no media worker is running; try again shortly", {"id": interview_id})
-        return chosen
+        self._sent.setdefault(chosen.worker_id, []).append(time.time())
+        return alive[chosen.worker_id]
+
+    def _sent_since(self, worker: WorkerInfo) -> int:
+        """Interviews sent to `worker` after its last announcement (not yet in its load)."""
+        recent = [t for t in self._sent.get(worker.worker_id, []) if t > worker.announced_at]
+        self._sent[worker.worker_id] = recent
+        return len(recent)
 
     async def forward(self, request: Request, interview_id: str) -> Response:
         """The request as the worker answers it. A worker that cannot be reached (it died since
@@ -91,20 +103,23 @@ class WorkerRouter:
     async def relay(self, websocket: WebSocket, interview_id: str) -> None:
         """Relay an accepted WebSocket to the same path on the interview's worker, both ways,
         until either side closes; the worker's close code reaches the client."""
-        try:
-            worker = await self.worker_for(interview_id)
-        except NoWorkerAvailable as exc:
-            return await websocket.close(CLOSE_TRY_AGAIN, exc.message[:120])
-        base = worker.url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
         query = websocket.url.query
-        url = f"{base}{websocket.url.path}" + (f"?{query}" if query else "")
-        try:
-            upstream = await connect(
-                url, max_size=self.max_ws_message_bytes, open_timeout=5, compression=None
-            )
-        except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
-            log.warning("worker %s at %s unreachable: %s", worker.worker_id, worker.url, exc)
-            return await websocket.close(CLOSE_TRY_AGAIN, "the media worker could not be reached")
+        avoid: frozenset[str] = frozenset()
+        upstream: ClientConnection | None = None
+        while upstream is None:  # a worker that cannot be reached is skipped for another
+            try:
+                worker = await self.worker_for(interview_id, avoid)
+            except NoWorkerAvailable as exc:
+                return await websocket.close(CLOSE_TRY_AGAIN, exc.message[:120])
+            base = worker.url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
+            url = f"{base}{websocket.url.path}" + (f"?{query}" if query else "")
+            try:
+                upstream = await connect(
+                    url, max_size=self.max_ws_message_bytes, open_timeout=5, compression=None
+                )
+            except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
+                log.warning("worker %s at %s unreachable: %s", worker.worker_id, worker.url, exc)
+                avoid |= {worker.worker_id}
         async with upstream:
             up = asyncio.ensure_future(self._up(websocket, upstream))
             down = asyncio.ensure_future(self._down(upstream, websocket))

@@ -88,3 +88,15 @@ def test_the_split_roles_need_redis(role, monkeypatch):
     )
     assert done.returncode != 0
     assert f"intervox {role}: the {role} role needs INTERVOX_REDIS_URL" in done.stderr
+
+
+async def test_candidates_arriving_together_spread_over_the_workers():
+    """Announced loads lag a heartbeat behind: the interviews this process just sent count too."""
+    now = time.time()
+    backends, router = router_with()
+    await announce(backends, WorkerInfo("a", "http://a", 0, now), WorkerInfo("b", "http://b", 0, now))
+    chosen = [(await router.worker_for(f"i{n}")).worker_id for n in range(4)]
+    assert sorted(chosen) == ["a", "a", "b", "b"]
+    # a's next beat counts its two and one another API process sent it; b's two still count
+    await announce(backends, WorkerInfo("a", "http://a", 3, time.time() + 0.01))
+    assert (await router.worker_for("i5")).worker_id == "b"
