@@ -108,6 +108,15 @@ class Cluster:
             time.sleep(0.3)
         raise RuntimeError(f"{process.role} on {process.port} not healthy after {START_TIMEOUT_S} s")
 
+    def replace_killed(self) -> None:
+        """A new worker for each one that was killed (as an orchestrator restarts a container)."""
+        for index, process in enumerate(self.workers):
+            if process.popen.poll() is not None:
+                fresh = self._spawn("worker", len(self.workers) + index)
+                fresh.worker_id = self._wait_healthy(fresh)
+                self.workers[index] = fresh
+        self._wait_announced()
+
     def worker(self, worker_id: str) -> Process:
         return next(w for w in self.workers if w.worker_id == worker_id)
 

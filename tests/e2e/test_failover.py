@@ -14,6 +14,7 @@ import pytest
 
 from api.server import InterviewClient
 from bench.cluster import Cluster, cluster_env, rejoin, silent_for
+from media.phone.caller import SimulatedCaller
 from tests.conftest import speech
 from tests.e2e.conftest import (
     ADMIN_EMAIL,
@@ -29,13 +30,23 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_webrtc_interview import ANSWERS
 from tests.helpers import wer
+from tests.servers import RedisServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 LEASE_TTL_S = 3.0
+PHONE_ANSWER = (
+    "I have been a backend developer for four years. I built payment services in Python. That's it."
+)
 
 
-@pytest.fixture
-def cluster(tmp_path, postgres_url, redis_url):
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, postgres_server):
+    """One deployment for the module (its start loads the engines twice); each test kills a worker
+    and the next one gets a new worker in its place. Its own Redis: other tests on this pytest
+    worker empty the shared one."""
+    tmp_path = tmp_path_factory.mktemp("cluster")
+    redis = RedisServer()
+    postgres_url, redis_url = postgres_server.database(), redis.url
     env = cluster_env(
         postgres_url,
         redis_url,
@@ -51,9 +62,17 @@ def cluster(tmp_path, postgres_url, redis_url):
         yield running.start(apis=2, workers=2)
     finally:
         running.stop()
+        redis.stop()
 
 
-async def test_a_spoken_interview_survives_kill_9_of_its_worker(cluster):
+@pytest.fixture
+def deployment(cluster):
+    cluster.replace_killed()
+    return cluster
+
+
+async def test_a_spoken_interview_survives_kill_9_of_its_worker(deployment):
+    cluster = deployment
     api_a, api_b = cluster.apis
     recruiter = await recruiter_client(api_a.url)
     candidate_side = InterviewClient(api_b.url)  # the candidate's requests reach the other API process
@@ -92,16 +111,15 @@ async def test_a_spoken_interview_survives_kill_9_of_its_worker(cluster):
     print(f"resumed {resume_s:.1f} s after kill -9 (lease {LEASE_TTL_S} s)")
     assert resume_s < 15
 
-    # the candidate answers again and the interview runs to its end on the second worker
-    said = [ANSWERS[0]]
+    # the candidate answers again; the recruiter ends the interview through API a, which hands
+    # the request to the worker now driving it
+    said = [ANSWERS[0], ANSWERS[1]]
     cursor = await wait_listening(again)
-    for answer in ANSWERS[1:]:
-        if any(e["type"] == "phase_update" and e["data"]["phase"] == "wrap_up" for e in again.events):
-            break
-        await again.say(speech(answer, lead_s=0.4))
-        said.append(answer)
-        cursor = await wait_listening(again, cursor)
-    await again.wait_event("interview_ended", timeout=90)
+    await again.say(speech(ANSWERS[1], lead_s=0.4))
+    await again.wait_event("transcript", speaker="candidate", final=True, after=cursor, timeout=30)
+    ended = await recruiter.post(f"/api/v1/interviews/{iid}/end", recruiter.recruiter)
+    assert ended.status_code == 200 and ended.headers["x-intervox-worker"] == second, ended.text
+    await again.wait_event("interview_ended", timeout=30)
     await watcher.wait_for("interview_ended", timeout=20)
 
     # every committed answer is in the transcript, the one before the kill included, and the
@@ -124,8 +142,48 @@ async def test_a_spoken_interview_survives_kill_9_of_its_worker(cluster):
     report = await report_of(recruiter, iid)
     assert report["status"] == "completed"
     scored = [q for q in report["questions"] if q.get("score")]
-    assert len(scored) >= 2 and report["overall_score"] > 0
+    assert [q["id"] for q in scored][:2] == ["q1", "q2"] and report["overall_score"] > 0
+    for answer, question in zip(said, scored, strict=False):  # each from its own worker
+        assert wer(answer, question["answer"]) < 0.25, question["answer"]
     await watcher.close()
     await again.close()
     await recruiter.aclose()
     await candidate_side.aclose()
+
+
+async def test_a_phone_call_survives_kill_9_of_its_worker(deployment):
+    """The caller's stream, relayed by the API process, closes with 1013 when its worker dies;
+    calling back reaches the other worker, which resumes at the same question."""
+    cluster = deployment
+    api = cluster.apis[0]
+    recruiter = await recruiter_client(api.url)
+    interview = await recruiter.create(role="Backend Engineer", duration_minutes=8, mode="phone")
+    iid, token = interview["id"], interview["join_token"]
+    await recruiter.consent(iid, token)  # agreed beforehand: no consent notice on the call
+    stream = api.url.replace("http://", "ws://") + f"/api/v1/phone/{iid}/stream"
+    caller = SimulatedCaller()
+    await caller.dial(stream, token)
+    marks = await caller.wait_turn()
+    await caller.say(speech(PHONE_ANSWER, lead_s=0.5))
+    await caller.wait_turn(marks)
+    before = (await state_of(recruiter, iid))["live"]
+    cluster.worker(before["worker_id"]).kill()
+    killed_at = time.monotonic()
+    while caller.close_code is None and time.monotonic() - killed_at < 10:
+        await asyncio.sleep(0.05)
+    assert caller.close_code == 1013, (caller.close_code, caller.close_reason)  # try again later
+
+    again = SimulatedCaller()  # the caller calls back
+    await again.dial(stream, token)
+    await again.wait_turn()
+    resume_s = again.first_audible_after(again.started_at) - killed_at  # the interviewer speaks again
+    after = (await state_of(recruiter, iid))["live"]
+    assert after["worker_id"] != before["worker_id"] and after["question_id"] == before["question_id"]
+    print(f"phone: the interviewer spoke again {resume_s:.1f} s after kill -9")
+    assert resume_s < 15
+    transcript = await transcript_of(recruiter, iid)
+    answers = [s for s in transcript if s["speaker"] == "candidate"]
+    assert len(answers) == 1 and wer(PHONE_ANSWER, answers[0]["text"]) < 0.45, answers
+    assert transcript[-1]["speaker"] == "interviewer" and transcript[-1]["text"].startswith("Welcome back")
+    await again.send({"event": "stop", "streamSid": again.stream_sid})
+    await recruiter.aclose()
