@@ -56,3 +56,17 @@ def camera_y4m(path: Path, rgb: np.ndarray, frames: int = 10, fps: int = 10) -> 
         for _ in range(frames):
             f.write(b"FRAME\n" + i420)
     return path
+
+
+async def wait_until(page, expression: str, timeout_s: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll `expression` until it is truthy. Playwright's `wait_for_function` re-evaluates a
+    string with `eval` inside the page, which our pages' Content-Security-Policy rightly refuses
+    once the first check is false; `page.evaluate` runs through the DevTools protocol instead."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not await page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout_s} s: {expression}")
+        await asyncio.sleep(0.1)

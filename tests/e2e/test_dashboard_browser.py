@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import Page, async_playwright
 
 from tests.conftest import speech
-from tests.e2e.browser import chromium_path, launch_args
+from tests.e2e.browser import chromium_path, launch_args, wait_until
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, join, state_of, wait_listening
 
 pytestmark = pytest.mark.slow
@@ -53,7 +53,7 @@ async def create_job_candidate_and_interview(page: Page, tmp_path: Path) -> tupl
     await page.get_by_label("Title").fill("Backend Engineer")
     await page.get_by_label("Skills (comma-separated)").fill("Python, SQL")
     await page.get_by_role("button", name="Draft a description").click()
-    await page.wait_for_function("document.querySelector('textarea[name=description]').value.length > 40")
+    await wait_until(page, "document.querySelector('textarea[name=description]').value.length > 40")
     await page.get_by_role("button", name="Create the job").click()
     await page.locator("table.list tr", has_text="Backend Engineer").wait_for()
 
@@ -132,9 +132,7 @@ async def test_the_recruiters_whole_story_in_the_dashboard(server, client, tmp_p
         # the recording, fetched with the token and played from memory; a line seeks it
         audio = watching.locator("#recording")
         await audio.wait_for(state="visible", timeout=20_000)
-        await watching.wait_for_function(
-            "document.getElementById('recording').readyState >= 1", timeout=20_000
-        )
+        await wait_until(watching, "document.getElementById('recording').readyState >= 1")
         answer_line = lines.first
         start = float(await answer_line.get_attribute("data-start") or "nan")
         assert start > 1.0  # the candidate spoke after the greeting
