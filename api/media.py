@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from api.settings import Settings
 from core.errors import InterviewNotFound
@@ -22,6 +23,16 @@ def make_media_backend(settings: Settings) -> MediaBackend:
 
         return LiveKitBackend(settings.livekit.options())
     return AiortcBackend()
+
+
+def livekit_http_origins(settings: Settings) -> tuple[str, ...]:
+    """The LiveKit server's HTTP origin, which the room's client may fetch (with the livekit
+    backend): after a failed connection livekit-client asks it why, over HTTP(S)."""
+    if settings.media.backend != "livekit":
+        return ()
+    parsed = urlsplit(settings.livekit.public_url or settings.livekit.url)
+    scheme = {"ws": "http", "wss": "https"}.get(parsed.scheme, parsed.scheme)
+    return (f"{scheme}://{parsed.netloc}",)
 
 
 def camera_expected(mode: str, consent: dict | None) -> bool:

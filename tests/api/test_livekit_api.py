@@ -238,3 +238,16 @@ def test_the_aiortc_backend_answers_join_with_its_name(client):
     assert r.status_code == 200 and r.json() == {"backend": "aiortc"}
     config = client.get(f"/api/v1/interviews/{iv['id']}/rtc/config", headers=auth(iv)).json()
     assert config["backend"] == "aiortc"
+
+
+def test_the_room_page_may_ask_the_livekit_server_over_http(lk, client):
+    """livekit-client fetches <LiveKit>/rtc/v1/validate after a refused connection: the room's
+    CSP allows that origin with the livekit backend, and only then."""
+    iv = create(lk, mode="audio")
+    csp = lk.get(f"/interview/{iv['id']}?token={iv['join_token']}").headers["content-security-policy"]
+    assert "connect-src 'self' ws: wss: https://media.example.com;" in csp  # the public URL, as HTTPS
+    other = create(client, mode="audio")
+    csp = client.get(f"/interview/{other['id']}?token={other['join_token']}").headers[
+        "content-security-policy"
+    ]
+    assert "connect-src 'self' ws: wss:;" in csp
