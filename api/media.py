@@ -10,10 +10,10 @@ from api.settings import Settings
 from core.errors import InterviewNotFound
 from core.events import event
 from media.backend import AiortcBackend, MediaBackend
-from media.livekit.webhooks import CandidatePresence
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
+    from media.livekit.webhooks import CandidatePresence
 
 
 def make_media_backend(settings: Settings) -> MediaBackend:

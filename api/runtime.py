@@ -31,7 +31,6 @@ from core.errors import (
 from core.events import event, utc_now
 from llm import LlmClient
 from media.backend import CandidateJoin
-from media.livekit.backend import LiveKitBackend
 from media.recordings import Recordings
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
@@ -366,6 +365,8 @@ class Runtime:
         """The interviewer joins the interview's LiveKit room (a newer join replaces an older
         connection, like a new offer); then the candidate gets a token for that room.
         The interview starts when the candidate's microphone arrives, not here."""
+        from media.livekit.backend import LiveKitBackend  # the rtc SDK, only for this backend
+
         backend = self.media
         if not isinstance(backend, LiveKitBackend):
             raise WrongMediaBackend("this server's interviews use WebRTC offers: POST .../rtc/offer")

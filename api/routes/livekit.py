@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from api.deps import RuntimeDep
 from api.media import record_presence
 from core.errors import LiveKitNotConfigured
-from media.livekit.webhooks import candidate_presence, verify_webhook
 
 router = APIRouter(prefix="/api/v1/livekit", tags=["media"])
 
@@ -28,6 +27,8 @@ async def livekit_webhook(request: Request, runtime: RuntimeDep) -> WebhookOutco
     settings = runtime.settings.livekit
     if not (settings.api_key and settings.api_secret):
         raise LiveKitNotConfigured("this server has no LiveKit API key and secret (INTERVOX_LIVEKIT__...)")
+    from media.livekit.webhooks import candidate_presence, verify_webhook  # livekit-api, when used
+
     options = settings.options()
     event = verify_webhook(options, await request.body(), request.headers.get("authorization"))
     presence = candidate_presence(options, event)
