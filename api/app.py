@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
+from api.media import livekit_http_origins
 from api.middleware import BodySizeLimit, ClientRateLimit, EventSocketLimit, SecurityHeaders
 from api.routes import (
     api_keys,
@@ -31,6 +32,7 @@ from api.routes import (
     interviews,
     invitations,
     jobs,
+    livekit,
     phone,
     recordings,
     report_pdf,
@@ -64,6 +66,7 @@ ROUTERS = (
     coaching,
     candidate,
     rtc,
+    livekit,
     events,
     phone,
     report_pdf,
@@ -132,7 +135,7 @@ def create_app(settings: Settings | None = None, freeze_gc: bool = False) -> Fas
             "/api/v1/tasks": TASK_BODY_BYTES,  # statement, starter and reference code per language
         },
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, connect_origins=livekit_http_origins(settings))
     app.add_middleware(EventSocketLimit, runtime=app.state.runtime)  # outermost: before any other work
     build_route_tables(app)
     return app

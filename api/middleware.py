@@ -140,9 +140,19 @@ def _content_length(scope: Scope) -> int | None:
 class SecurityHeaders:
     """Add nosniff, no-referrer, frame denial and a Content-Security-Policy to every HTTP response."""
 
-    def __init__(self, app: ASGIApp, exempt_prefixes: tuple[str, ...] = CSP_EXEMPT_PREFIXES):
+    def __init__(
+        self,
+        app: ASGIApp,
+        exempt_prefixes: tuple[str, ...] = CSP_EXEMPT_PREFIXES,
+        connect_origins: tuple[str, ...] = (),
+    ):
         self.app = app
         self.exempt_prefixes = exempt_prefixes
+        # origins pages may fetch from besides their own (the LiveKit server, which the room's
+        # client asks over HTTP why a connection failed)
+        self.page_csp = STRICT_PAGE_CSP.replace(
+            "connect-src 'self' ws: wss:", " ".join(("connect-src 'self' ws: wss:", *connect_origins))
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Rewrite the response start message; the body passes through untouched."""
@@ -159,7 +169,7 @@ class SecurityHeaders:
                     name.lower() == b"content-type" and value.lower().startswith(b"text/html")
                     for name, value in headers
                 )
-                csp = STRICT_PAGE_CSP if is_html and not exempt else FRAME_ONLY_CSP
+                csp = self.page_csp if is_html and not exempt else FRAME_ONLY_CSP
                 wanted: Mapping[bytes, bytes] = {
                     b"x-content-type-options": b"nosniff",
                     b"referrer-policy": b"no-referrer",

@@ -16,14 +16,23 @@ from typing import Any
 from api.coding_sessions import configure_coding
 from api.forward import WorkerRouter
 from api.live_status import StatusFeed
+from api.media import camera_expected, make_media_backend
 from api.presence import advertise_url, announce_forever
 from api.ratelimit import RateLimiter
 from api.settings import Settings
 from coding.sandbox import BubblewrapRunner
 from coding.service import CodingService
-from core.errors import ConsentRequired, InterviewEnded, InterviewHeldElsewhere, LeaseLost, ModeMismatch
+from core.errors import (
+    ConsentRequired,
+    InterviewEnded,
+    InterviewHeldElsewhere,
+    LeaseLost,
+    ModeMismatch,
+    WrongMediaBackend,
+)
 from core.events import event, utc_now
 from llm import LlmClient
+from media.backend import CandidateJoin
 from media.recordings import Recordings
 from media.transport import Transport
 from media.webrtc.transport import WebRtcTransport
@@ -144,6 +153,7 @@ class Runtime:
         # what the processes serving interviews share (in-process, or Redis by INTERVOX_REDIS_URL):
         # the event bus, live session state, and the lease each worker drives an interview under
         self.backends = make_backends(settings.redis_url)
+        self.media = make_media_backend(settings)  # aiortc, or LiveKit rooms (INTERVOX_MEDIA__BACKEND)
         self.bus = self.backends.bus
         self.worker_id = new_worker_id()
         self.driving = HeldInterviews(self.backends.leases, self.repo, self.worker_id, settings.lease_ttl_s)
@@ -352,6 +362,8 @@ class Runtime:
     async def connect_webrtc(self, interview_id: str, sdp: str, type_: str) -> str:
         """Answer an offer; a newer connection replaces an older one (reconnect/resume).
         The interview starts when the media connects, not here."""
+        if self.media.name != "aiortc":
+            raise WrongMediaBackend("this server's interviews are LiveKit rooms: POST .../rtc/join")
         session = await self.session(interview_id)
         if session.finished:
             raise InterviewEnded("this interview has already ended", {"status": session.status})
@@ -369,6 +381,46 @@ class Runtime:
         finally:
             self.driving.let_go(session.id, held)  # the agent holds it now, or nobody
         return answer.sdp
+
+    async def join_media(self, interview_id: str) -> CandidateJoin:
+        """What the candidate's client connects with (rtc/join): with LiveKit the interviewer
+        joins the room first; with aiortc nothing starts until the client posts its offer."""
+        if self.media.name == "livekit":
+            return await self.connect_livekit(interview_id)
+        session = await self._media_session(interview_id)
+        return self.media.candidate_join(session.id, camera=session.interview.mode == "video")
+
+    async def connect_livekit(self, interview_id: str) -> CandidateJoin:
+        """The interviewer joins the interview's LiveKit room (a newer join replaces an older
+        connection, like a new offer); then the candidate gets a token for that room.
+        The interview starts when the candidate's microphone arrives, not here."""
+        from media.livekit.backend import LiveKitBackend  # the rtc SDK, only for this backend
+
+        backend = self.media
+        if not isinstance(backend, LiveKitBackend):
+            raise WrongMediaBackend("this server's interviews use WebRTC offers: POST .../rtc/offer")
+        session = await self._media_session(interview_id)
+        held = await self._drive(session)
+        try:
+            camera = camera_expected(session.interview.mode, session.interview.consent)
+            transport = await backend.open_transport(session.id, expect_video=camera)
+            await self.attach(session, transport, held)
+        finally:
+            self.driving.let_go(session.id, held)
+        return backend.candidate_join(session.id, camera=session.interview.mode == "video")
+
+    async def _media_session(self, interview_id: str) -> InterviewSession:
+        """The session of an interview that may take media now (the offer's checks)."""
+        session = await self.session(interview_id)
+        if session.finished:
+            raise InterviewEnded("this interview has already ended", {"status": session.status})
+        if session.interview.mode not in VOICE_MODES:
+            raise ModeMismatch(
+                f"a {session.interview.mode} interview takes no media", {"mode": session.interview.mode}
+            )
+        if session.interview.consented_at is None:
+            raise ConsentRequired("the candidate has not agreed to the recording yet (POST .../consent)")
+        return session
 
     async def _drive(self, session: InterviewSession) -> HeldLease:
         """This worker's lease on the interview, its token on the session's writes

@@ -174,6 +174,18 @@ class RtcConfig(BaseModel):
     # the server keeps a video recording of the camera if the candidate agrees to it
     # (video interviews with INTERVOX_RECORDING__VIDEO on): the room asks then, and only then
     video_recording: bool = False
+    backend: Literal["aiortc", "livekit"] = "aiortc"  # INTERVOX_MEDIA__BACKEND: how the room connects
+
+
+class RtcJoin(BaseModel):
+    """How the candidate's browser connects: aiortc (post the offer next) or a LiveKit room."""
+
+    backend: Literal["aiortc", "livekit"]
+    url: str | None = None  # livekit: the server's WebSocket URL
+    token: str | None = None  # livekit: an access token for this interview's room only, short-lived
+    room: str | None = None
+    identity: str | None = None
+    expires_at: datetime | None = None
 
 
 class QuestionPublic(BaseModel):

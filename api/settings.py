@@ -12,6 +12,7 @@ from coding.lint import LintOptions
 from coding.sandbox import Interpreters, Limits
 from coding.service import CodingOptions
 from llm import LlmOptions
+from media.livekit.options import LiveKitOptions
 from media.webrtc.transport import WebRtcOptions
 from orchestrator.plan import parse_sections
 from orchestrator.voice import VoiceOptions
@@ -113,6 +114,48 @@ class WebRtcSettings(BaseModel):
 
     def options(self) -> WebRtcOptions:
         return WebRtcOptions(jitter_prefetch=self.jitter_prefetch, ice_servers=tuple(self.ice_servers))
+
+
+class MediaSettings(BaseModel):
+    """How candidates' media reach the server (INTERVOX_MEDIA__BACKEND)."""
+
+    # aiortc: the browser sends this server an SDP offer; livekit: the interview is a room on a
+    # LiveKit server, which the browser and this server's interviewer both join
+    backend: Literal["aiortc", "livekit"] = "aiortc"
+
+
+class LiveKitSettings(BaseModel):
+    """The LiveKit server of the livekit media backend (INTERVOX_LIVEKIT__...)."""
+
+    url: str = ""  # ws(s)://host:7880: where this server's interviewer joins the rooms
+    public_url: str = ""  # where browsers join, when it differs from `url` (e.g. inside Docker); default url
+    api_key: str = ""  # the key and secret the LiveKit server is configured with
+    api_secret: str = ""
+    token_ttl_s: int = Field(300, ge=30, le=86400)  # a candidate's access token must be used within this
+    room_prefix: str = Field("intervox-", pattern=r"^[A-Za-z0-9_-]{0,40}$")  # rooms: <prefix><interview id>
+    connect_timeout_s: float = Field(10.0, gt=0, le=120)  # the interviewer joining the room; then 503
+
+    @field_validator("url", "public_url")
+    @classmethod
+    def _websocket_url(cls, value: str) -> str:
+        if value and not value.startswith(("ws://", "wss://", "http://", "https://")):
+            raise ValueError("a LiveKit URL starts with ws://, wss://, http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url and self.api_key and self.api_secret)
+
+    def options(self) -> LiveKitOptions:
+        return LiveKitOptions(
+            url=self.url,
+            public_url=self.public_url or self.url,
+            api_key=self.api_key,
+            api_secret=self.api_secret,
+            token_ttl_s=self.token_ttl_s,
+            room_prefix=self.room_prefix,
+            connect_timeout_s=self.connect_timeout_s,
+        )
 
 
 class VisionSettings(BaseModel):
@@ -313,6 +356,8 @@ class Settings(BaseSettings):
     tts: TtsSettings = TtsSettings()
     turns: TurnSettings = TurnSettings()
     webrtc: WebRtcSettings = WebRtcSettings()
+    media: MediaSettings = MediaSettings()
+    livekit: LiveKitSettings = LiveKitSettings()
     vision: VisionSettings = VisionSettings()
     scoring: ScoringSettings = ScoringSettings()
     llm: LlmSettings = LlmSettings()
@@ -339,6 +384,18 @@ class Settings(BaseSettings):
                 f"the {self.role} role needs INTERVOX_REDIS_URL: API processes and workers share the "
                 "event bus, the interviews' leases and the registry of live workers through Redis"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _livekit_needs_its_server(self) -> Settings:
+        """The livekit backend needs a server to join: refuse to start, saying what is missing."""
+        if self.media.backend == "livekit" and not self.livekit.configured:
+            missing = [
+                f"INTERVOX_LIVEKIT__{name.upper()}"
+                for name in ("url", "api_key", "api_secret")
+                if not getattr(self.livekit, name)
+            ]
+            raise ValueError(f"INTERVOX_MEDIA__BACKEND=livekit needs {', '.join(missing)}")
         return self
 
     @field_validator("cors_origins", mode="before")

@@ -115,3 +115,25 @@ class NoWorkerAvailable(IntervoxError):
     """An API process has no live media worker to send a spoken interview to."""
 
     code, status, retryable = "NO_WORKER_AVAILABLE", 503, True
+
+
+class WrongMediaBackend(Conflict):
+    """The request belongs to the other media backend (an SDP offer to a LiveKit server, ...)."""
+
+    code = "WRONG_MEDIA_BACKEND"
+
+
+class MediaServerUnavailable(IntervoxError):
+    """The media server (LiveKit) could not be reached or refused this server's interviewer."""
+
+    code, status, retryable = "MEDIA_SERVER_UNAVAILABLE", 503, True
+
+
+class InvalidWebhookSignature(Unauthorized):
+    """An incoming webhook without a valid signature of its sender."""
+
+    code = "INVALID_SIGNATURE"
+
+
+class LiveKitNotConfigured(NotFound):
+    code = "LIVEKIT_NOT_CONFIGURED"

@@ -27,6 +27,8 @@ EventType = Literal[
     "code_update",
     "code_run",
     "integrity",
+    "candidate_joined",
+    "candidate_left",
 ]
 
 Audience = Literal["candidate", "recruiter"]
@@ -56,6 +58,9 @@ AUDIENCE: dict[str, Audience] = {
     "code_update": "recruiter",
     "code_run": "recruiter",
     "integrity": "recruiter",
+    # the candidate's browser joined or left the interview's LiveKit room (LiveKit's webhooks)
+    "candidate_joined": "recruiter",
+    "candidate_left": "recruiter",
 }
 # Fields never sent to a candidate, whatever the event: scores, the recommendation,
 # what the scorer looks for, attention figures and integrity flags.

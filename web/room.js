@@ -1,5 +1,6 @@
-// The candidate's interview room: consent, device check, WebRTC to the server,
-// captions and state from the `events` data channel, reconnect on a drop.
+// The candidate's interview room: consent, device check, WebRTC to the server (or, with the
+// LiveKit backend, a LiveKit room: web/vendor/livekit-client.js), captions and state from the
+// `events` data channel (LiveKit: the events WebSocket), reconnect on a drop.
 "use strict";
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -17,7 +18,7 @@ if (params.get("token")) {
 // echo cancellation stops the interviewer's own voice coming back as "candidate speech".
 const processing = params.get("processing") !== "off";
 const state = { interview: null, stream: null, pc: null, channel: null, ended: false, reconnectTimer: null,
-                partials: {}, meterContext: null, mode: "video", coding: null };
+                partials: {}, meterContext: null, mode: "video", coding: null, room: null, events: null };
 window.intervoxRoom = state; // for debugging and tests
 
 function api(path, options = {}) {
@@ -186,6 +187,7 @@ function iceGatheringComplete(pc) {
 async function connect() {
   // ICE servers come from the operator's settings (none by default: no outside STUN).
   const config = await api("/rtc/config").then((r) => (r.ok ? r.json() : { ice_servers: [] })).catch(() => ({ ice_servers: [] }));
+  if (config.backend === "livekit") return connectLiveKit();
   const pc = (state.pc = new RTCPeerConnection({ iceServers: config.ice_servers }));
   pc.addTransceiver(state.stream.getAudioTracks()[0], { direction: "sendrecv" });
   const camera = state.stream.getVideoTracks()[0];
@@ -217,16 +219,68 @@ async function connect() {
   await pc.setRemoteDescription(await response.json());
 }
 
+// The LiveKit backend: the server's interviewer joins the interview's room first (rtc/join), then
+// this page joins with the short-lived token it got, publishes the microphone (and camera) it
+// already opened, and plays the interviewer's voice. Events come over the events WebSocket.
+async function connectLiveKit() {
+  const response = await api("/rtc/join", { method: "POST" });
+  if (response.status === 409) return finished(true);
+  if (!response.ok) throw new Error(`join refused: ${response.status}`);
+  const join = await response.json();
+  const { Room, RoomEvent, Track, setLogLevel } = await import("/static/vendor/livekit-client.js");
+  setLogLevel("warn");
+  const room = (state.room = new Room());
+  room.on(RoomEvent.TrackSubscribed, (track) => {
+    if (track.kind !== Track.Kind.Audio) return;
+    track.attach($("voice"));
+    $("voice").play().catch(() => {});
+  });
+  room.on(RoomEvent.Reconnecting, () => { if (state.room === room) $("reconnecting").hidden = false; });
+  room.on(RoomEvent.Reconnected, () => { if (state.room === room) $("reconnecting").hidden = true; });
+  room.on(RoomEvent.Disconnected, () => { if (state.room === room && !state.ended) scheduleReconnect(); });
+  openEvents();
+  await room.connect(join.url, join.token);
+  await room.localParticipant.publishTrack(state.stream.getAudioTracks()[0], { source: Track.Source.Microphone });
+  const camera = state.stream.getVideoTracks()[0];
+  if (camera) await room.localParticipant.publishTrack(camera, { source: Track.Source.Camera });
+  $("reconnecting").hidden = true;
+}
+
+function openEvents() {
+  if (state.events && state.events.readyState <= WebSocket.OPEN) return;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const url = `${scheme}://${location.host}/api/v1/ws/interviews/${interviewId}?token=${encodeURIComponent(token)}`;
+  const socket = (state.events = new WebSocket(url));
+  socket.onmessage = (message) => onEvent(JSON.parse(message.data));
+  socket.onclose = (close) => {
+    if (state.events !== socket || state.ended) return;
+    if (close.code === 4009) return finished(true); // the interview has ended
+    setTimeout(openEvents, 1500);
+  };
+}
+
+function mediaConnected() {
+  if (state.room) return state.room.state === "connected";
+  return state.pc && state.pc.connectionState === "connected" && state.channel.readyState === "open";
+}
+
+function closeMedia() {
+  try { state.pc && state.pc.close(); } catch {}
+  const room = state.room;
+  state.room = null; // its Disconnected event is then not taken for a drop
+  try { room && room.disconnect(); } catch {}
+}
+
 function scheduleReconnect() {
   if (state.reconnectTimer || state.ended) return;
   $("reconnecting").hidden = false;
   state.reconnectTimer = setTimeout(async () => {
     state.reconnectTimer = null;
-    if (state.pc && state.pc.connectionState === "connected" && state.channel.readyState === "open") {
+    if (mediaConnected()) {
       $("reconnecting").hidden = true;
       return;
     }
-    try { state.pc && state.pc.close(); } catch {}
+    closeMedia();
     try { await connect(); } catch { scheduleReconnect(); }
   }, 1500);
 }
@@ -306,7 +360,8 @@ async function finished(justEnded) {
   state.ended = true;
   if (state.coding) state.coding.stop();
   sessionStorage.removeItem(`intervox-joined-${interviewId}`);
-  try { state.pc && state.pc.close(); } catch {}
+  closeMedia();
+  try { state.events && state.events.close(); } catch {}
   if (state.stream) state.stream.getTracks().forEach((t) => t.stop());
   show("done");
   const response = await api("/feedback").catch(() => null);

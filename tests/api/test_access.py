@@ -96,7 +96,9 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Any:
-    settings = api_settings(tmp_path_factory.mktemp("access"), rate_limit={"enabled": False})
+    # LiveKit's keys (the aiortc backend still serves the media): its webhook checks signatures
+    livekit = {"api_key": "APIaccess", "api_secret": "a-secret-of-at-least-thirty-two-characters"}
+    settings = api_settings(tmp_path_factory.mktemp("access"), rate_limit={"enabled": False}, livekit=livekit)
     with TestClient(create_app(settings)) as c:
         admin = login(c)
         runtime = c.app.state.runtime
@@ -355,6 +357,17 @@ ROWS: dict[tuple[str, str], Row] = {
             )
         )(_iv("audio", consented=True)(w)),
         CANDIDATE | {"join": 400},
+    ),
+    ("POST", "/api/v1/interviews/{interview_id}/rtc/join"): Row(  # aiortc here: {"backend": "aiortc"}
+        lambda w: (lambda iv: ("POST", f"/api/v1/interviews/{iv['id']}/rtc/join", None, iv))(
+            _iv("audio", consented=True)(w)
+        ),
+        CANDIDATE,
+    ),
+    # LiveKit's server signs its webhooks with the API secret: no credential of ours opens it
+    ("POST", "/api/v1/livekit/webhook"): Row(
+        lambda w: ("POST", "/api/v1/livekit/webhook", {"event": "participant_joined"}, None),
+        dict.fromkeys(CALLERS, 401),
     ),
     ("GET", "/api/v1/interviews/{interview_id}/rtc/config"): Row(
         lambda w: (lambda iv: ("GET", f"/api/v1/interviews/{iv['id']}/rtc/config", None, iv))(
