@@ -6,7 +6,7 @@ join token or credential again and answers exactly as the all-in-one server woul
 
 When a worker dies, its announcements stop (store/workers.py) and the next request for its
 interviews goes to another worker, which waits out the dead one's lease and resumes the
-interview from the store (api/runtime.py, `Runtime._drive`)."""
+interview from the store (`HeldInterviews.take`'s patience, orchestrator/lease_holder.py)."""
 
 from __future__ import annotations
 

@@ -156,7 +156,13 @@ class Runtime:
         self.media = make_media_backend(settings)  # aiortc, or LiveKit rooms (INTERVOX_MEDIA__BACKEND)
         self.bus = self.backends.bus
         self.worker_id = new_worker_id()
-        self.driving = HeldInterviews(self.backends.leases, self.repo, self.worker_id, settings.lease_ttl_s)
+        # A worker is only sent an interview another worker holds when that one looked gone to the
+        # API process (killed, frozen, unreachable): it waits for that lease to run out, then
+        # resumes the interview here. An all-in-one server never waits (409 at once).
+        patience_s = settings.lease_ttl_s + 1 if settings.role == "worker" else 0.0
+        self.driving = HeldInterviews(
+            self.backends.leases, self.repo, self.worker_id, settings.lease_ttl_s, patience_s
+        )
         # `intervox api` runs no media: spoken interviews' requests go to a worker (api/forward.py)
         self.role = settings.role
         self.forwarder = (
@@ -243,7 +249,7 @@ class Runtime:
                 self.worker_id,
                 url,
                 self.settings.worker.heartbeat_s,
-                lambda: len(self._agents),
+                lambda: self.voice_load,
             )
             self._background.append(asyncio.ensure_future(beat))
             log.info("worker %s announced at %s", self.worker_id, url)
@@ -426,29 +432,12 @@ class Runtime:
         """This worker's lease on the interview, its token on the session's writes
         (InterviewHeldElsewhere while another worker drives it)."""
         try:
-            held = await self._take_over(session.id)
+            held = await self.driving.take(session.id, on_lost=lambda _: self._lost(session.id))
         except LeaseLost:  # another worker wrote since this one loaded it: load it again next time
             self._sessions.pop(session.id, None)
             raise
         session.fence = held.token
         return held
-
-    async def _take_over(self, interview_id: str) -> HeldLease:
-        """The interview's lease. A worker is only sent an interview another worker holds when
-        that one looked gone to the API process (killed, frozen, unreachable): it waits for
-        that lease to run out, then resumes the interview here. Otherwise, and past the wait,
-        InterviewHeldElsewhere."""
-        deadline = time.monotonic() + self.settings.lease_ttl_s + 1
-        while True:
-            try:
-                return await self.driving.take(interview_id, on_lost=lambda _: self._lost(interview_id))
-            except InterviewHeldElsewhere as exc:
-                if self.role != "worker" or time.monotonic() > deadline:
-                    raise
-                log.info(
-                    "interview %s: waiting for worker %s's lease", interview_id, exc.details.get("worker")
-                )
-                await asyncio.sleep(0.2)
 
     async def _not_driven_elsewhere(self, interview_id: str) -> None:
         """Ending or cancelling an interview another server drives would leave two servers

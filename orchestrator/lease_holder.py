@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 
 from core.errors import InterviewHeldElsewhere
@@ -98,13 +99,22 @@ class HeldInterviews:
     connection, a reconnection replacing it): the lease is released when the last lets go, and
     taken anew (a newer token) by the next, never while its release is still under way."""
 
-    def __init__(self, leases: SessionLease, repo: InterviewRepository, worker_id: str, ttl_s: float) -> None:
+    def __init__(
+        self,
+        leases: SessionLease,
+        repo: InterviewRepository,
+        worker_id: str,
+        ttl_s: float,
+        patience_s: float = 0.0,
+    ) -> None:
         self.leases, self.repo, self.worker_id, self.ttl_s = leases, repo, worker_id, ttl_s
+        self.patience_s = patience_s  # how long `take` waits for another holder's lease to run out
         self._held: dict[str, tuple[HeldLease, int]] = {}  # interview -> lease, users
         self._releasing: dict[str, asyncio.Task[None]] = {}
 
     async def take(self, interview_id: str, on_lost: Callable[[HeldLease], None] | None = None) -> HeldLease:
-        """The interview's lease for one more user (InterviewHeldElsewhere, LeaseLost)."""
+        """The interview's lease for one more user (InterviewHeldElsewhere, after `patience_s`
+        of waiting for another worker's lease to run out; LeaseLost)."""
         releasing = self._releasing.get(interview_id)
         if releasing is not None:
             await releasing
@@ -113,7 +123,18 @@ class HeldInterviews:
             if not held.lost.is_set():
                 self._held[interview_id] = (held, users + 1)
                 return held
-        held = await hold(self.leases, self.repo, interview_id, self.worker_id, self.ttl_s, on_lost)
+        deadline = time.monotonic() + self.patience_s
+        while True:
+            try:
+                held = await hold(self.leases, self.repo, interview_id, self.worker_id, self.ttl_s, on_lost)
+                break
+            except InterviewHeldElsewhere as exc:
+                if time.monotonic() >= deadline:
+                    raise
+                log.info(
+                    "interview %s: waiting for %s's lease to run out", interview_id, exc.details.get("worker")
+                )
+                await asyncio.sleep(0.2)
         self._held[interview_id] = (held, 1)
         return held
 

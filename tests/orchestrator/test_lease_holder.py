@@ -63,3 +63,25 @@ async def test_a_lease_taken_over_is_lost_and_its_old_token_cannot_claim_again(p
     await asyncio.wait_for(renewer, 2)
     assert held.lost.is_set() and lost == [held] and not here.holds(interview_id)
     await successor.release()
+
+
+async def test_a_worker_with_patience_waits_out_a_dead_workers_lease(processes, interview):
+    """A media worker sent an interview whose worker died takes it once that lease runs out; an
+    all-in-one server (no patience) is refused at once; a live holder is never waited out."""
+    repo, interview_id = interview
+    dead = HeldInterviews(processes[0].leases, repo, "worker-dead", 0.6)
+    held = await dead.take(interview_id)
+    held._renewer.cancel()  # killed: nothing renews its lease any more
+    impatient = HeldInterviews(processes[1].leases, repo, "worker-b", 5)
+    with pytest.raises(InterviewHeldElsewhere):
+        await impatient.take(interview_id)
+    patient = HeldInterviews(processes[1].leases, repo, "worker-c", 5, patience_s=3)
+    started = asyncio.get_running_loop().time()
+    taken = await patient.take(interview_id)
+    waited = asyncio.get_running_loop().time() - started
+    assert taken.token > held.token and 0.2 < waited < 1.5  # about the rest of the 0.6 s lease
+    assert repo.get(interview_id).lease_token == taken.token
+    short = HeldInterviews(processes[0].leases, repo, "worker-d", 5, patience_s=0.5)
+    with pytest.raises(InterviewHeldElsewhere):  # c is alive and renewing: d gives up
+        await short.take(interview_id)
+    await patient.release_all()
