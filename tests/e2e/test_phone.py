@@ -226,7 +226,13 @@ async def _consented_and_started(client, iid, caller, marks, again=None) -> None
     assert state["consent"]["via"] == "phone" and state["consent"]["recording"] is True
     assert state["consented_at"] is not None
     assert state["status"] == "in_progress" and state["current_question"]["id"] == "q1"
-    said = [(s["speaker"], s["kind"], s["text"]) for s in await transcript_of(client, iid)]
+    # the opening question's line is written once it has been played (the mark); on a loaded
+    # machine that can land a moment after the caller heard its end
+    for _ in range(50):
+        said = [(s["speaker"], s["kind"], s["text"]) for s in await transcript_of(client, iid)]
+        if any(kind == "question" for _, kind, _ in said):
+            break
+        await asyncio.sleep(0.1)
     # the notice first, then the opening question, and nothing of the caller's: agreeing is
     # not an answer; the transcript counts from the call's first words
     assert said[0] == ("interviewer", "prompt", consent.NOTICE)
