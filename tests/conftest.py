@@ -167,8 +167,11 @@ def serial_when_marked(request):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on a real server carry its marker (`-m redis`, `-m postgres`, or `-m "not postgres"`).
-    Serial tests first: at the start both workers run them (one at a time) instead of one
-    worker idling, gate closed, until the other's minute-long interview test ends."""
+    Serial tests first: at the start the workers run them (one at a time) instead of idling,
+    gate closed, until another's minute-long interview test ends. Then the real-engine (slow)
+    tests, the long ones, while the fast ones fill the gaps at the end (with `--dist worksteal`
+    an idle worker takes tests queued on a busy one): the suite ends when its longest test does,
+    not when the worker that drew the last long test is done."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -176,4 +179,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.redis)
         if "postgres_url" in names or params.get("database_url") == "postgres":
             item.add_marker(pytest.mark.postgres)
-    items.sort(key=lambda item: item.get_closest_marker("serial") is None)
+    items.sort(
+        key=lambda item: (item.get_closest_marker("serial") is None, item.get_closest_marker("slow") is None)
+    )
