@@ -39,13 +39,17 @@ class RunningServer:
 @asynccontextmanager
 async def running_server(settings: Settings) -> AsyncIterator[RunningServer]:
     """Start uvicorn in this event loop on loopback: on `settings.port` when it was given, else on
-    a free port."""
-    port = settings.port if "port" in settings.model_fields_set else free_port()
-    app = create_app(settings)
+    a free port, bound here first so no other process can take it in between (the settings the
+    app gets carry the port, so a worker announces where it really listens)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", settings.port if "port" in settings.model_fields_set else 0))
+    port = int(sock.getsockname()[1])
+    app = create_app(settings.model_copy(update={"port": port, "host": "127.0.0.1"}))
     ws_max = settings.limits.max_ws_message_bytes
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=ws_max)
+    config = uvicorn.Config(app, log_level="warning", ws_max_size=ws_max)
     server = uvicorn.Server(config)
-    task = asyncio.ensure_future(server.serve())
+    task = asyncio.ensure_future(server.serve(sockets=[sock]))
     while not server.started:
         if task.done():
             task.result()  # raises the start-up error

@@ -64,10 +64,24 @@ class Cluster:
     def start(self, apis: int, workers: int) -> Cluster:
         self.workers = [self._spawn("worker", i) for i in range(workers)]
         self.apis = [self._spawn("api", i) for i in range(apis)]
-        for process in self.workers + self.apis:
-            process.worker_id = self._wait_healthy(process)
+        for group in (self.workers, self.apis):
+            for index, process in enumerate(group):
+                group[index] = self._healthy(process, index)
         self._wait_announced()
         return self
+
+    def _healthy(self, process: Process, index: int) -> Process:
+        """The process once /health answers; started again on another port when the free port
+        it was given was taken by someone else before it could bind it."""
+        for _ in range(3):
+            try:
+                process.worker_id = self._wait_healthy(process)
+                return process
+            except RuntimeError as exc:
+                if "address already in use" not in str(exc):
+                    raise
+                process = self._spawn(process.role, index)
+        raise RuntimeError(f"{process.role}: no free port after three tries")
 
     def _wait_announced(self) -> None:
         """Every worker in the registry API processes read (it announces once its models are in)."""
@@ -112,9 +126,7 @@ class Cluster:
         """A new worker for each one that was killed (as an orchestrator restarts a container)."""
         for index, process in enumerate(self.workers):
             if process.popen.poll() is not None:
-                fresh = self._spawn("worker", len(self.workers) + index)
-                fresh.worker_id = self._wait_healthy(fresh)
-                self.workers[index] = fresh
+                self.workers[index] = self._healthy(self._spawn("worker", len(self.workers) + index), index)
         self._wait_announced()
 
     def worker(self, worker_id: str) -> Process:

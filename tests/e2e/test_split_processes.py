@@ -9,8 +9,8 @@ import asyncio
 
 import pytest
 
-from api.server import free_port, running_server
-from api.settings import Settings, TtsSettings, WorkerSettings
+from api.server import running_server
+from api.settings import Settings, TtsSettings
 from media.phone.caller import SimulatedCaller
 from tests.conftest import speech
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, recruiter_client, state_of, transcript_of
@@ -20,12 +20,8 @@ pytestmark = [pytest.mark.slow]
 ANSWER = "I have been a backend developer for four years. I built payment services in Python. That's it."
 
 
-def role_settings(tmp_path, redis_url: str, role: str, port: int | None = None) -> Settings:
-    extra = (
-        {}
-        if port is None
-        else {"port": port, "worker": WorkerSettings(advertise_url=f"http://127.0.0.1:{port}")}
-    )
+def role_settings(tmp_path, redis_url: str, role: str) -> Settings:
+    """The worker announces http://127.0.0.1:<the port running_server bound>."""
     return Settings(
         role=role,
         redis_url=redis_url,
@@ -35,14 +31,12 @@ def role_settings(tmp_path, redis_url: str, role: str, port: int | None = None) 
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
         tts=TtsSettings(rate_wpm=230),
-        **extra,
     )
 
 
 async def test_a_phone_call_to_the_api_process_is_driven_by_the_worker(tmp_path, redis_url):
-    port = free_port()
     async with (
-        running_server(role_settings(tmp_path, redis_url, "worker", port)) as worker,
+        running_server(role_settings(tmp_path, redis_url, "worker")) as worker,
         running_server(role_settings(tmp_path, redis_url, "api")) as api,
     ):
         client = await recruiter_client(api.base_url)
