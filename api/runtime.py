@@ -370,15 +370,7 @@ class Runtime:
         The interview starts when the media connects, not here."""
         if self.media.name != "aiortc":
             raise WrongMediaBackend("this server's interviews are LiveKit rooms: POST .../rtc/join")
-        session = await self.session(interview_id)
-        if session.finished:
-            raise InterviewEnded("this interview has already ended", {"status": session.status})
-        if session.interview.mode not in VOICE_MODES:
-            raise ModeMismatch(
-                f"a {session.interview.mode} interview takes no media", {"mode": session.interview.mode}
-            )
-        if session.interview.consented_at is None:
-            raise ConsentRequired("the candidate has not agreed to the recording yet (POST .../consent)")
+        session = await self._media_session(interview_id)
         held = await self._drive(session)  # before any media: another worker may hold it
         try:
             transport = WebRtcTransport(self.settings.webrtc.options())
