@@ -62,7 +62,8 @@ class WorkerRouter:
             return alive[holder.worker_id]
         chosen = least_loaded([replace(w, load=w.load + self._sent_since(w)) for w in alive.values()])
         if chosen is None:
-            raise NoWorkerAvailable("no media worker is running; try again shortly", {"id": interview_id})
+            state = "could be reached" if avoid else "is running"
+            raise NoWorkerAvailable(f"no media worker {state}; try again shortly", {"id": interview_id})
         self._sent.setdefault(chosen.worker_id, []).append(time.time())
         return alive[chosen.worker_id]
 
@@ -74,13 +75,13 @@ class WorkerRouter:
 
     async def forward(self, request: Request, interview_id: str) -> Response:
         """The request as the worker answers it. A worker that cannot be reached (it died since
-        its last heartbeat) is skipped once for another."""
+        its last heartbeat) is skipped for another."""
         body = await request.body()
         headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_HEADERS}
         if request.client is not None:
             headers["x-forwarded-for"] = request.client.host
         avoid: frozenset[str] = frozenset()
-        for attempt in range(2):
+        while True:  # NoWorkerAvailable once every live worker was tried
             worker = await self.worker_for(interview_id, avoid)
             url = worker.url.rstrip("/") + request.url.path
             try:
@@ -90,15 +91,10 @@ class WorkerRouter:
             except httpx.TransportError as exc:
                 log.warning("worker %s at %s unreachable: %s", worker.worker_id, worker.url, exc)
                 avoid |= {worker.worker_id}
-                if attempt == 1:
-                    raise NoWorkerAvailable(
-                        "the media worker could not be reached; try again shortly", {"id": interview_id}
-                    ) from exc
                 continue
             keep = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "retry-after")}
             keep["x-intervox-worker"] = worker.worker_id
             return Response(answer.content, status_code=answer.status_code, headers=keep)
-        raise AssertionError("unreachable")
 
     async def relay(self, websocket: WebSocket, interview_id: str) -> None:
         """Relay an accepted WebSocket to the same path on the interview's worker, both ways,

@@ -9,9 +9,10 @@ import secrets
 import socket
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from api.coding_sessions import configure_coding
 from api.forward import WorkerRouter
@@ -75,6 +76,7 @@ from workspace.webhooks import SecretBox, WebhookNotifier
 log = logging.getLogger(__name__)
 VOICE_MODES = ("video", "audio", "phone", "coding")  # coding: the interviewer talks about the code
 TYPED_MODES = ("chat", "practice")
+T = TypeVar("T", bound=Transport)
 
 
 def _load_grader() -> None:
@@ -371,14 +373,14 @@ class Runtime:
         if self.media.name != "aiortc":
             raise WrongMediaBackend("this server's interviews are LiveKit rooms: POST .../rtc/join")
         session = await self._media_session(interview_id)
-        held = await self._drive(session)  # before any media: another worker may hold it
-        try:
+
+        async def accept() -> WebRtcTransport:
             transport = WebRtcTransport(self.settings.webrtc.options())
-            answer = await transport.accept(sdp, type_)
-            await self.attach(session, transport, held)
-        finally:
-            self.driving.let_go(session.id, held)  # the agent holds it now, or nobody
-        return answer.sdp
+            await transport.accept(sdp, type_)
+            return transport
+
+        transport = await self._attach_under_lease(session, accept)
+        return str(transport.pc.localDescription.sdp)
 
     async def join_media(self, interview_id: str) -> CandidateJoin:
         """What the candidate's client connects with (rtc/join): with LiveKit the interviewer
@@ -398,14 +400,24 @@ class Runtime:
         if not isinstance(backend, LiveKitBackend):
             raise WrongMediaBackend("this server's interviews use WebRTC offers: POST .../rtc/offer")
         session = await self._media_session(interview_id)
+        camera = camera_expected(session.interview.mode, session.interview.consent)
+        await self._attach_under_lease(
+            session, lambda: backend.open_transport(session.id, expect_video=camera)
+        )
+        return backend.candidate_join(session.id, camera=session.interview.mode == "video")
+
+    async def _attach_under_lease(
+        self, session: InterviewSession, open_transport: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Take the lease before any media (another worker may hold it), open the connection and
+        run the interview over it; the agent then holds the lease, or nobody does."""
         held = await self._drive(session)
         try:
-            camera = camera_expected(session.interview.mode, session.interview.consent)
-            transport = await backend.open_transport(session.id, expect_video=camera)
+            transport = await open_transport()
             await self.attach(session, transport, held)
+            return transport
         finally:
             self.driving.let_go(session.id, held)
-        return backend.candidate_join(session.id, camera=session.interview.mode == "video")
 
     async def _media_session(self, interview_id: str) -> InterviewSession:
         """The session of an interview that may take media now (the offer's checks)."""
