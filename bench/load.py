@@ -165,16 +165,13 @@ async def run(candidates: int, turns: int, kill_at_turn: int, cluster: Cluster) 
         "lost_utterances": lost,
         "stored_wer": corpus_wer(said, heard),
         "spread": {
-            w: sum(1 for c in people if c.workers and c.workers[0] == w) for w in bench_workers(cluster)
+            w: sum(1 for c in people if c.workers and c.workers[0] == w)
+            for w in (p.worker_id for p in cluster.workers)
         },
         "killed_worker": bench.victim,
         "resume_after_kill_s": sorted(c.resumed_after_s for c in people if c.resumed_after_s is not None),
         "wall_s": round(elapsed, 1),
     }
-
-
-def bench_workers(cluster: Cluster) -> list[str]:
-    return [w.worker_id for w in cluster.workers]
 
 
 def main() -> None:
