@@ -83,7 +83,12 @@ async def test_a_slow_listener_loses_events_and_never_holds_up_the_publisher(pro
     kept = [slow.queue.get_nowait().data["n"] for _ in range(slow.queue.qsize())]
     assert kept == list(range(500))  # the oldest kept, the rest dropped
     await a.publish("i1", event("metrics", n="after"))  # and it hears again once it has read
-    assert (await drain(slow, 1))[0].data["n"] == "after"
+    heard = []
+    while not heard or heard[-1] != "after":
+        heard.append((await asyncio.wait_for(slow.queue.get(), 5)).data["n"])
+    # on a loaded machine Redis may still be handing over the last of the 2000 after the read:
+    # only those may come before "after", never one already kept
+    assert all(isinstance(n, int) and n >= 500 for n in heard[:-1]), heard
 
 
 async def test_a_listener_opened_and_closed_many_times_leaves_nothing_behind(processes):
